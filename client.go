@@ -1,0 +1,617 @@
+// Package mammoth is a client for the Mammoth Analytics platform API: the
+// exports of a dataview's pipeline (to S3, databases, BigQuery, Mammoth
+// datasets and more) and the background jobs that carry them out.
+//
+// Create one [Client] with [NewClient] or [NewClientFromEnv] and share it: it
+// is safe for concurrent use and keeps its connections alive between calls.
+// Every call takes a [context.Context] and honours its cancellation, also
+// while waiting to retry or polling a job.
+//
+// Errors from the API are [*APIError] values that also match [ErrNotFound]
+// and the other sentinels with [errors.Is]; arguments the SDK refuses before
+// sending are [*ValidationError] values.
+//
+// To test code that uses this package without the real API, run the fake
+// server in package mammothtest.
+package mammoth
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/http/httptrace"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Version is this SDK's version, sent in the User-Agent header.
+const Version = "0.1.0"
+
+// DefaultBaseURL is the production API root.
+const DefaultBaseURL = "https://app.mammoth.io/api/v2"
+
+const (
+	defaultUserAgent = "mammoth-go/" + Version
+	defaultTimeout   = 30 * time.Second
+	// maxErrorBody caps how much of an error answer is read and kept.
+	maxErrorBody = 1 << 20
+	// maxResponseBody caps a success answer: far above any real page of
+	// exports, low enough that a misbehaving server cannot exhaust memory.
+	maxResponseBody = 64 << 20
+	// maxDrain is how much of an unread body is drained so that its
+	// connection can be reused; beyond it the connection is dropped.
+	maxDrain = 64 << 10
+)
+
+const (
+	headerAPIKey      = "X-Api-Key"
+	headerAPISecret   = "X-Api-Secret"
+	headerWorkspaceID = "X-Workspace-Id"
+)
+
+// Client talks to the Mammoth API. Its services group the operations:
+// c.Exports for a dataview's exports, c.Jobs for background jobs.
+//
+// A Client is safe for concurrent use by many goroutines and should be
+// reused: it keeps its HTTP connections alive between calls. Printing a
+// Client with fmt shows its base URL, never its credentials.
+type Client struct {
+	// Exports lists, adds, changes, runs and deletes a dataview's exports.
+	Exports *ExportsService
+	// Jobs reads and waits for background jobs.
+	Jobs *JobsService
+
+	common service
+
+	// creds sits behind a pointer so that even printing a Client value
+	// with fmt's reflection shows an address, not the secret.
+	creds *credentials
+
+	rawBaseURL        string
+	baseURL           *url.URL
+	baseURLString     string // without trailing slash
+	allowInsecureHTTP bool
+	httpClient        *http.Client
+	userAgent         string
+	timeout           time.Duration
+	retry             RetryPolicy
+	logger            *slog.Logger
+	workspaceID       int
+	sleepFn           func(context.Context, time.Duration) error
+}
+
+type credentials struct {
+	apiKey, apiSecret string
+}
+
+// service is what every typed service is a view of, so that services cost
+// no allocation of their own.
+type service struct {
+	client *Client
+}
+
+// NewClient returns a client that authenticates with apiKey and apiSecret.
+// It validates its arguments and options and makes no network call.
+func NewClient(apiKey, apiSecret string, opts ...Option) (*Client, error) {
+	if strings.TrimSpace(apiKey) == "" {
+		return nil, &ValidationError{Field: "API key", Reason: "must not be empty"}
+	}
+	if strings.TrimSpace(apiSecret) == "" {
+		return nil, &ValidationError{Field: "API secret", Reason: "must not be empty"}
+	}
+	if strings.ContainsAny(apiKey, "\r\n") || strings.ContainsAny(apiSecret, "\r\n") {
+		return nil, &ValidationError{Field: "API credentials", Reason: "must not contain line breaks"}
+	}
+	c := &Client{
+		creds:      &credentials{apiKey: apiKey, apiSecret: apiSecret},
+		rawBaseURL: DefaultBaseURL,
+		userAgent:  defaultUserAgent,
+		timeout:    defaultTimeout,
+		retry:      DefaultRetryPolicy(),
+	}
+	for _, opt := range opts {
+		if opt == nil {
+			continue
+		}
+		if err := opt(c); err != nil {
+			return nil, err
+		}
+	}
+	base, err := parseBaseURL(c.rawBaseURL, c.allowInsecureHTTP)
+	if err != nil {
+		return nil, err
+	}
+	c.baseURL = base
+	c.baseURLString = base.String()
+	c.httpClient = c.guardedHTTPClient(c.httpClient)
+	c.common.client = c
+	c.Exports = (*ExportsService)(&c.common)
+	c.Jobs = (*JobsService)(&c.common)
+	return c, nil
+}
+
+// NewClientFromEnv returns a client configured from the environment:
+// MAMMOTH_API_KEY and MAMMOTH_API_SECRET (required) and MAMMOTH_BASE_URL
+// (optional). Options given explicitly take precedence over the environment.
+func NewClientFromEnv(opts ...Option) (*Client, error) {
+	key := os.Getenv("MAMMOTH_API_KEY")
+	if key == "" {
+		return nil, &ValidationError{Field: "MAMMOTH_API_KEY", Reason: "environment variable is not set"}
+	}
+	secret := os.Getenv("MAMMOTH_API_SECRET")
+	if secret == "" {
+		return nil, &ValidationError{Field: "MAMMOTH_API_SECRET", Reason: "environment variable is not set"}
+	}
+	if base := os.Getenv("MAMMOTH_BASE_URL"); base != "" {
+		opts = append([]Option{WithBaseURL(base)}, opts...)
+	}
+	return NewClient(key, secret, opts...)
+}
+
+// BaseURL returns the API root the client sends its requests to.
+func (c *Client) BaseURL() string { return c.baseURLString }
+
+// Format prints the client without its credentials, whatever the verb.
+func (c *Client) Format(f fmt.State, verb rune) {
+	if c == nil {
+		fmt.Fprint(f, "mammoth.Client(nil)")
+		return
+	}
+	fmt.Fprintf(f, "mammoth.Client{BaseURL: %q, APIKey: %q, APISecret: %q}", c.baseURLString, redact(c.creds.apiKey), "[REDACTED]")
+}
+
+// Format prints the service without its client's credentials.
+func (s *ExportsService) Format(f fmt.State, verb rune) { fmt.Fprint(f, "mammoth.ExportsService") }
+
+// Format prints the service without its client's credentials.
+func (s *JobsService) Format(f fmt.State, verb rune) { fmt.Fprint(f, "mammoth.JobsService") }
+
+// redact keeps enough of an API key to tell keys apart in a log.
+func redact(key string) string {
+	if len(key) <= 8 {
+		return "[REDACTED]"
+	}
+	return key[:4] + "…[REDACTED]"
+}
+
+func parseBaseURL(raw string, allowInsecure bool) (*url.URL, error) {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil {
+		return nil, &ValidationError{Field: "base URL", Reason: err.Error()}
+	}
+	if u.Scheme != "https" && u.Scheme != "http" {
+		return nil, &ValidationError{Field: "base URL", Reason: "must be an absolute http or https URL"}
+	}
+	if u.Host == "" {
+		return nil, &ValidationError{Field: "base URL", Reason: "has no host"}
+	}
+	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+		return nil, &ValidationError{Field: "base URL", Reason: "must not carry user info, a query or a fragment"}
+	}
+	if u.Scheme == "http" && !allowInsecure && !isLoopback(u.Hostname()) {
+		return nil, &ValidationError{Field: "base URL", Reason: "plain http is allowed only for loopback hosts; use https or WithInsecureHTTP"}
+	}
+	u.Path = strings.TrimRight(u.Path, "/")
+	u.RawPath = ""
+	if u.Path == "" {
+		u.Path = "/api/v2"
+	}
+	return u, nil
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// defaultHTTPClient is tuned for a service that calls the API from many
+// goroutines: net/http's default keeps only two idle connections per host,
+// so most concurrent calls would open a new one.
+func defaultHTTPClient() *http.Client {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConns = 256
+	t.MaxIdleConnsPerHost = 128
+	t.IdleConnTimeout = 90 * time.Second
+	return &http.Client{Transport: t}
+}
+
+// guardedHTTPClient returns a copy of hc (or of the default client) whose
+// redirect policy strips the credentials from any hop that leaves the API's
+// origin: net/http forwards custom headers to whatever host a redirect names.
+func (c *Client) guardedHTTPClient(hc *http.Client) *http.Client {
+	if hc == nil {
+		hc = defaultHTTPClient()
+	}
+	guarded := *hc
+	callerPolicy := hc.CheckRedirect
+	guarded.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		if !c.sameOrigin(req.URL) {
+			req.Header.Del(headerAPIKey)
+			req.Header.Del(headerAPISecret)
+			req.Header.Del(headerWorkspaceID)
+		}
+		if callerPolicy != nil {
+			return callerPolicy(req, via)
+		}
+		if len(via) >= 10 {
+			return errors.New("stopped after 10 redirects")
+		}
+		return nil
+	}
+	return &guarded
+}
+
+// sameOrigin reports whether u is on the API's scheme, host and port: the
+// only place the credentials may go.
+func (c *Client) sameOrigin(u *url.URL) bool {
+	return strings.EqualFold(u.Scheme, c.baseURL.Scheme) && strings.EqualFold(hostPort(u), hostPort(c.baseURL))
+}
+
+func hostPort(u *url.URL) string {
+	if u.Port() != "" {
+		return u.Host
+	}
+	if strings.EqualFold(u.Scheme, "https") {
+		return u.Host + ":443"
+	}
+	return u.Host + ":80"
+}
+
+// request describes one API call for do.
+type request struct {
+	op     string // SDK method, for errors and logs
+	method string
+	path   string // escaped, relative to the base URL, starting with "/"
+	// rawURL, when set, is an absolute URL used instead of path (a download
+	// link); credentials go with it only if it is on the API's origin.
+	rawURL string
+	query  string // encoded, without "?"
+	body   any    // JSON-encoded when non-nil
+	// workspaceID is sent as X-WORKSPACE-ID when positive.
+	workspaceID int
+	// idempotent says that repeating the request cannot duplicate work, so
+	// any transient failure may be retried.
+	idempotent bool
+	// allowEmpty accepts a 2xx answer with no body or a JSON null.
+	allowEmpty bool
+	// sink receives a success body as a stream instead of decoding it.
+	sink io.Writer
+}
+
+// response is what do reports of a successful answer.
+type response struct {
+	StatusCode int
+	Header     http.Header
+	// Empty is true when the body was empty or the JSON literal null.
+	Empty bool
+	// Written counts the bytes copied to the request's sink.
+	Written int64
+}
+
+var bufferPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// do is the one request path every operation goes through: it builds the URL
+// and headers, encodes the body, sends it, retries what is safe to retry, and
+// decodes a success body into out (when non-nil) or turns a failure into an
+// *APIError.
+func (c *Client) do(ctx context.Context, r *request, out any) (*response, error) {
+	if ctx == nil {
+		return nil, &ValidationError{Field: "ctx", Reason: "must not be nil"}
+	}
+	target := r.rawURL
+	if target == "" {
+		target = c.baseURLString + r.path
+	}
+	if r.query != "" {
+		target += "?" + r.query
+	}
+	u, err := url.Parse(target)
+	if err != nil {
+		return nil, fmt.Errorf("mammoth: %s: bad URL: %w", r.op, err)
+	}
+	var payload []byte
+	if r.body != nil {
+		if payload, err = json.Marshal(r.body); err != nil {
+			return nil, fmt.Errorf("mammoth: %s: encoding request: %w", r.op, err)
+		}
+	}
+	withCreds := c.sameOrigin(u)
+	for attempt := 1; ; attempt++ {
+		start := time.Now()
+		resp, v, err := c.attempt(ctx, r, u, payload, withCreds, out)
+		c.logAttempt(ctx, r, u, attempt, resp, err, time.Since(start))
+		if err == nil {
+			return resp, nil
+		}
+		retryable, reason := v.retry, v.reason
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return nil, fmt.Errorf("mammoth: %s %s: %w", r.method, u.Path, ctxErr)
+		}
+		if !retryable || attempt > c.retry.MaxRetries {
+			if retryable {
+				c.log(ctx, "mammoth: giving up", r, u, attempt, slog.String("reason", reason))
+			} else if reason != "" {
+				c.log(ctx, "mammoth: not retrying", r, u, attempt, slog.String("reason", reason))
+			}
+			return nil, err
+		}
+		wait := c.backoff(attempt)
+		var apiErr *APIError
+		if errors.As(err, &apiErr) && apiErr.RetryAfter > 0 {
+			if apiErr.RetryAfter > c.retry.MaxBackoff {
+				c.log(ctx, "mammoth: not retrying", r, u, attempt,
+					slog.String("reason", "Retry-After "+apiErr.RetryAfter.String()+" exceeds the policy's MaxBackoff"))
+				return nil, err
+			}
+			wait = apiErr.RetryAfter
+		}
+		c.log(ctx, "mammoth: retrying", r, u, attempt, slog.String("reason", reason), slog.Duration("wait", wait))
+		if err := c.sleep(ctx, wait); err != nil {
+			return nil, fmt.Errorf("mammoth: %s %s: %w", r.method, u.Path, err)
+		}
+	}
+}
+
+// verdict says whether a failed attempt may be retried, and why or why not.
+type verdict struct {
+	retry  bool
+	reason string
+}
+
+// attempt sends the request once.
+func (c *Client) attempt(ctx context.Context, r *request, u *url.URL, payload []byte, withCreds bool, out any) (*response, verdict, error) {
+	actx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	var timer *time.Timer
+	if c.timeout > 0 {
+		timer = time.AfterFunc(c.timeout, func() { cancel(errAttemptTimeout) })
+		defer timer.Stop()
+	}
+	// A request that is not idempotent may be retried after a transport
+	// failure only if it never reached the wire.
+	var wrote bool
+	var wroteMu sync.Mutex
+	if !r.idempotent {
+		actx = httptrace.WithClientTrace(actx, &httptrace.ClientTrace{
+			WroteHeaders: func() { wroteMu.Lock(); wrote = true; wroteMu.Unlock() },
+		})
+	}
+	req, err := http.NewRequestWithContext(actx, r.method, u.String(), nil)
+	if err != nil {
+		return nil, verdict{}, fmt.Errorf("mammoth: %s: %w", r.op, err)
+	}
+	if payload != nil {
+		req.Body = io.NopCloser(bytes.NewReader(payload))
+		req.ContentLength = int64(len(payload))
+		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(payload)), nil }
+		req.Header.Set("Content-Type", "application/json")
+	}
+	req.Header.Set("User-Agent", c.userAgent)
+	if r.sink == nil {
+		req.Header.Set("Accept", "application/json")
+	}
+	if withCreds {
+		req.Header.Set(headerAPIKey, c.creds.apiKey)
+		req.Header.Set(headerAPISecret, c.creds.apiSecret)
+		if r.workspaceID > 0 {
+			req.Header.Set(headerWorkspaceID, strconv.Itoa(r.workspaceID))
+		}
+	}
+
+	hresp, err := c.httpClient.Do(req)
+	if err != nil {
+		if context.Cause(actx) == errAttemptTimeout {
+			err = fmt.Errorf("mammoth: %s %s: no answer within %s: %w", r.method, u.Path, c.timeout, context.DeadlineExceeded)
+		} else {
+			err = fmt.Errorf("mammoth: %s %s: %w", r.method, u.Path, scrubURLError(err))
+		}
+		wroteMu.Lock()
+		sent := wrote
+		wroteMu.Unlock()
+		switch {
+		case r.idempotent:
+			return nil, verdict{true, "transport error: " + err.Error()}, err
+		case !sent:
+			return nil, verdict{true, "connection failed before the request was sent"}, err
+		default:
+			return nil, verdict{false, "transport error after the request was sent; a retry could repeat it"}, err
+		}
+	}
+	defer closeBody(hresp.Body)
+
+	if hresp.StatusCode < 200 || hresp.StatusCode > 299 {
+		body, _ := io.ReadAll(io.LimitReader(hresp.Body, maxErrorBody))
+		apiErr := newAPIError(r.method, u.Path, hresp.StatusCode, body, parseRetryAfter(hresp.Header.Get("Retry-After")))
+		return nil, retryableStatus(r.idempotent, hresp.StatusCode), apiErr
+	}
+
+	resp := &response{StatusCode: hresp.StatusCode, Header: hresp.Header}
+	if r.sink != nil {
+		// The answer has started: from here the transfer may take as long as
+		// the file is large, bounded only by the caller's context.
+		if timer != nil {
+			timer.Stop()
+		}
+		var err error
+		resp.Written, err = io.Copy(r.sink, hresp.Body)
+		if err != nil {
+			return nil, verdict{false, "a partly written download cannot be replayed"}, fmt.Errorf("mammoth: %s: reading %s after %d bytes: %w", r.op, u.Path, resp.Written, scrubURLError(err))
+		}
+		return resp, verdict{}, nil
+	}
+
+	buf := bufferPool.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer func() {
+		if buf.Cap() <= 1<<20 { // keep the pool from pinning huge buffers
+			bufferPool.Put(buf)
+		}
+	}()
+	n, err := buf.ReadFrom(io.LimitReader(hresp.Body, maxResponseBody+1))
+	if err != nil {
+		// The status line arrived, so the server acted: only an idempotent
+		// request may be repeated.
+		err = &DecodeError{Operation: r.op, StatusCode: hresp.StatusCode, Err: fmt.Errorf("body cut short: %w", scrubURLError(err))}
+		if r.idempotent {
+			return nil, verdict{true, "response body cut short"}, err
+		}
+		return nil, verdict{false, "response body cut short after the server acted"}, err
+	}
+	if n > maxResponseBody {
+		return nil, verdict{}, &DecodeError{Operation: r.op, StatusCode: hresp.StatusCode, Err: fmt.Errorf("body larger than %d bytes", maxResponseBody)}
+	}
+	data := bytes.TrimSpace(buf.Bytes())
+	if len(data) == 0 || string(data) == "null" {
+		resp.Empty = true
+		if r.allowEmpty || out == nil {
+			return resp, verdict{}, nil
+		}
+		return nil, verdict{}, &DecodeError{Operation: r.op, StatusCode: hresp.StatusCode, Err: errors.New("empty body")}
+	}
+	if out != nil {
+		if err := json.Unmarshal(data, out); err != nil {
+			return nil, verdict{}, &DecodeError{Operation: r.op, StatusCode: hresp.StatusCode, Err: err}
+		}
+	}
+	return resp, verdict{}, nil
+}
+
+var errAttemptTimeout = errors.New("attempt timed out")
+
+// retryableStatus says whether an error status may be retried. Any of the
+// transient statuses may be for an idempotent request; a request that is not
+// idempotent only when the status proves the server did not act on it.
+func retryableStatus(idempotent bool, status int) verdict {
+	code := strconv.Itoa(status)
+	switch status {
+	case http.StatusTooManyRequests, http.StatusServiceUnavailable:
+		return verdict{true, "status " + code + ": the server did not act on the request"}
+	case http.StatusRequestTimeout, http.StatusInternalServerError, http.StatusBadGateway, http.StatusGatewayTimeout:
+		if idempotent {
+			return verdict{true, "status " + code + " on an idempotent request"}
+		}
+		return verdict{false, "status " + code + " on a request that is not idempotent: the server may have acted"}
+	}
+	return verdict{}
+}
+
+// parseRetryAfter reads a Retry-After header in seconds or as an HTTP date.
+func parseRetryAfter(v string) time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	if secs, err := strconv.ParseFloat(v, 64); err == nil {
+		if secs <= 0 || secs > 1e6 {
+			return 0
+		}
+		return time.Duration(secs * float64(time.Second))
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		if d := time.Until(t); d > 0 {
+			return d
+		}
+	}
+	return 0
+}
+
+// backoff returns the wait before retry number attempt: full jitter over a
+// window that doubles from MinBackoff up to MaxBackoff.
+func (c *Client) backoff(attempt int) time.Duration {
+	window := c.retry.MinBackoff
+	for i := 1; i < attempt && window < c.retry.MaxBackoff; i++ {
+		window *= 2
+	}
+	window = min(window, c.retry.MaxBackoff)
+	if window <= 0 {
+		return 0
+	}
+	return rand.N(window + 1)
+}
+
+// sleep waits for d or until ctx is done, whichever comes first. Tests
+// replace it through the client's sleepFn to run without real waits.
+func (c *Client) sleep(ctx context.Context, d time.Duration) error {
+	if c.sleepFn != nil {
+		return c.sleepFn(ctx, d)
+	}
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// closeBody drains a little of what is left so the connection can be reused,
+// then closes.
+func closeBody(body io.ReadCloser) {
+	_, _ = io.Copy(io.Discard, io.LimitReader(body, maxDrain))
+	_ = body.Close()
+}
+
+// scrubURLError drops the URL that *url.Error prints: a download link may
+// carry a signature in its query that must not end up in logs.
+func scrubURLError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}
+
+func (c *Client) logAttempt(ctx context.Context, r *request, u *url.URL, attempt int, resp *response, err error, took time.Duration) {
+	if c.logger == nil {
+		return
+	}
+	attrs := []slog.Attr{slog.Duration("duration", took)}
+	var apiErr *APIError
+	switch {
+	case resp != nil:
+		attrs = append(attrs, slog.Int("status", resp.StatusCode))
+	case errors.As(err, &apiErr):
+		attrs = append(attrs, slog.Int("status", apiErr.StatusCode))
+	case err != nil:
+		attrs = append(attrs, slog.String("error", err.Error()))
+	}
+	c.logWith(ctx, "mammoth: request", r, u, attempt, attrs...)
+}
+
+func (c *Client) log(ctx context.Context, msg string, r *request, u *url.URL, attempt int, attrs ...slog.Attr) {
+	if c.logger == nil {
+		return
+	}
+	c.logWith(ctx, msg, r, u, attempt, attrs...)
+}
+
+func (c *Client) logWith(ctx context.Context, msg string, r *request, u *url.URL, attempt int, attrs ...slog.Attr) {
+	if !c.logger.Enabled(ctx, slog.LevelDebug) {
+		return
+	}
+	base := []slog.Attr{
+		slog.String("op", r.op),
+		slog.String("method", r.method),
+		slog.String("path", u.Path),
+		slog.Int("attempt", attempt),
+	}
+	c.logger.LogAttrs(ctx, slog.LevelDebug, msg, append(base, attrs...)...)
+}

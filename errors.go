@@ -1,0 +1,158 @@
+package mammoth
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+)
+
+// Sentinel errors matched with [errors.Is] against an [*APIError] of the same
+// status code.
+var (
+	ErrUnauthorized = errors.New("mammoth: unauthorized") // 401
+	ErrForbidden    = errors.New("mammoth: forbidden")    // 403
+	ErrNotFound     = errors.New("mammoth: not found")    // 404
+	ErrRateLimited  = errors.New("mammoth: rate limited") // 429
+)
+
+// APIError is a non-2xx answer from the API. Match it with [errors.As], or
+// its status with [errors.Is] and [ErrUnauthorized], [ErrForbidden],
+// [ErrNotFound] or [ErrRateLimited].
+type APIError struct {
+	// StatusCode is the HTTP status the API answered.
+	StatusCode int
+	// Detail is the API's explanation: the error body's "detail" (or, on a
+	// 401, "message") when that is a string, its compact JSON text when it
+	// is another JSON value (a 422 sends a list), or empty.
+	Detail string
+	// Extra is the error body's "extra" member as sent, if any.
+	Extra json.RawMessage
+	// Body is the start of the response body (at most 1 MiB).
+	Body []byte
+	// Method and Path say which request failed. Path has no query string.
+	Method string
+	Path   string
+	// RetryAfter is how long the API asked the caller to wait before trying
+	// again (Retry-After header), or 0.
+	RetryAfter time.Duration
+}
+
+// Error returns a one-line summary: method, path, status and detail.
+func (e *APIError) Error() string {
+	detail := e.Detail
+	if detail == "" {
+		detail = http.StatusText(e.StatusCode)
+	}
+	msg := fmt.Sprintf("mammoth: %s %s: %d %s", e.Method, e.Path, e.StatusCode, detail)
+	if e.RetryAfter > 0 {
+		msg += " (retry after " + e.RetryAfter.String() + ")"
+	}
+	return msg
+}
+
+// Is reports whether target is the sentinel for e's status code.
+func (e *APIError) Is(target error) bool {
+	switch target {
+	case ErrUnauthorized:
+		return e.StatusCode == http.StatusUnauthorized
+	case ErrForbidden:
+		return e.StatusCode == http.StatusForbidden
+	case ErrNotFound:
+		return e.StatusCode == http.StatusNotFound
+	case ErrRateLimited:
+		return e.StatusCode == http.StatusTooManyRequests
+	}
+	return false
+}
+
+// newAPIError builds the error for a non-2xx answer from its (capped) body.
+func newAPIError(method, path string, status int, body []byte, retryAfter time.Duration) *APIError {
+	e := &APIError{StatusCode: status, Method: method, Path: path, Body: body, RetryAfter: retryAfter}
+	var b struct {
+		Detail  json.RawMessage `json:"detail"`
+		Message json.RawMessage `json:"message"`
+		Extra   json.RawMessage `json:"extra"`
+	}
+	if json.Unmarshal(body, &b) != nil {
+		return e
+	}
+	e.Extra = b.Extra
+	if status == http.StatusUnauthorized && len(b.Message) > 0 {
+		e.Detail = jsonText(b.Message)
+	}
+	if e.Detail == "" {
+		e.Detail = jsonText(b.Detail)
+	}
+	return e
+}
+
+// jsonText returns a JSON string's value, or any other JSON value compacted.
+func jsonText(raw json.RawMessage) string {
+	if len(raw) == 0 || string(raw) == "null" {
+		return ""
+	}
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	var buf bytes.Buffer
+	if json.Compact(&buf, raw) != nil {
+		return string(raw)
+	}
+	return buf.String()
+}
+
+// ValidationError reports an argument the SDK refused before sending
+// anything.
+type ValidationError struct {
+	// Field names the argument, in the API's spelling where it has one
+	// ("ref.DataviewID", "target_properties.file").
+	Field string
+	// Reason says what is wrong with it.
+	Reason string
+}
+
+// Error returns "mammoth: invalid <field>: <reason>".
+func (e *ValidationError) Error() string {
+	return "mammoth: invalid " + e.Field + ": " + e.Reason
+}
+
+// JobFailedError reports a job that ended in [JobStatusFailure] or
+// [JobStatusError].
+type JobFailedError struct {
+	JobID  int
+	Status JobStatus
+	// Reason is the failure reason the job's response carries, or a generic
+	// text when it carries none.
+	Reason string
+	// Job is the job as last polled.
+	Job *Job
+}
+
+// Error returns the job id, status and reason.
+func (e *JobFailedError) Error() string {
+	return "mammoth: job " + strconv.Itoa(e.JobID) + " " + string(e.Status) + ": " + e.Reason
+}
+
+// DecodeError reports a 2xx answer whose body is not what the operation
+// expects: malformed, cut short, empty or of the wrong shape.
+type DecodeError struct {
+	// Operation is the SDK method that failed, such as "ListExports".
+	Operation string
+	// StatusCode is the HTTP status of the answer.
+	StatusCode int
+	// Err is the underlying decoding error.
+	Err error
+}
+
+// Error says which operation could not read its answer, and why.
+func (e *DecodeError) Error() string {
+	return fmt.Sprintf("mammoth: %s: decoding %d response: %v", e.Operation, e.StatusCode, e.Err)
+}
+
+// Unwrap returns the underlying error.
+func (e *DecodeError) Unwrap() error { return e.Err }

@@ -1,0 +1,263 @@
+package mammoth
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+)
+
+// DataviewRef names the dataview an export operation is about: the four ids
+// in the API's path /workspaces/{w}/projects/{p}/datasets/{d}/dataviews/{v}.
+// WorkspaceID, ProjectID and DataviewID must be at least 1; DatasetID at
+// least 0. WorkspaceID is also sent as the X-WORKSPACE-ID header.
+type DataviewRef struct {
+	WorkspaceID, ProjectID, DatasetID, DataviewID int
+}
+
+// ItemExportInfo describes one export in a dataview's pipeline, as the API
+// returns it. Every field is optional: which ones are filled depends on the
+// fields preset requested ([FieldsMin], [FieldsStandard], [FieldsFull]), and
+// the API may send null for any of them. Enum fields hold "" when absent.
+type ItemExportInfo struct {
+	ID                   *int                `json:"id,omitempty"`
+	DataviewID           *int                `json:"dataview_id,omitempty"`
+	Sequence             *int                `json:"sequence,omitempty"`
+	SubSequence          *int                `json:"sub_sequence,omitempty"`
+	HandlerType          HandlerType         `json:"handler_type,omitempty"`
+	TriggerType          TriggerType         `json:"trigger_type,omitempty"`
+	EndOfPipeline        *bool               `json:"end_of_pipeline,omitempty"`
+	Status               ExportStatus        `json:"status,omitempty"`
+	TargetProperties     RawTargetProperties `json:"target_properties,omitempty"`
+	Runnable             *bool               `json:"runnable,omitempty"`
+	Reordered            *bool               `json:"reordered,omitempty"`
+	DataPassThrough      *bool               `json:"data_pass_through,omitempty"`
+	AdditionalProperties map[string]any      `json:"additional_properties,omitempty"`
+	Condition            map[string]any      `json:"condition,omitempty"`
+	LastModifiedTime     *Timestamp          `json:"last_modified_time,omitempty"`
+	ExecutionStartTime   *Timestamp          `json:"execution_start_time,omitempty"`
+	ExecutionEndTime     *Timestamp          `json:"execution_end_time,omitempty"`
+	LastRunResult        map[string]any      `json:"last_run_result,omitempty"`
+	ErrorInfo            map[string]any      `json:"error_info,omitempty"`
+}
+
+// PipelineExportsPaginated is one page of a dataview's exports.
+//
+// Next is the API's link to the following page; it may be empty, an absolute
+// URL or a relative path. [ExportsService.AllExports] pages by offset and does
+// not depend on it.
+type PipelineExportsPaginated struct {
+	Limit   *int              `json:"limit,omitempty"`
+	Offset  *int              `json:"offset,omitempty"`
+	Next    string            `json:"next"`
+	Exports []*ItemExportInfo `json:"exports"`
+}
+
+// PipelineExportsModificationResp is the API's immediate answer to a change in
+// a pipeline that did not start a background job: for an add, it means the
+// export was not added or was added in draft mode.
+//
+// FutureID, when set, is the id of a job that can be polled with
+// [JobsService.GetJob].
+type PipelineExportsModificationResp struct {
+	TriggerID int          `json:"trigger_id"`
+	Status    ExportStatus `json:"status,omitempty"`
+	FutureID  *int         `json:"future_id,omitempty"`
+}
+
+// AddExportSpec is the body of an add-export request.
+//
+// It always marshals all eleven keys, as the API's own clients send them:
+// an unset Sequence or TriggerID goes out as null; unset TargetProperties,
+// AdditionalProperties and Condition as {}; an unset EndOfPipeline as true
+// (the API's default). DataviewID may be left 0: [ExportsService.AddExport]
+// fills it from the [DataviewRef].
+type AddExportSpec struct {
+	// DataviewID is the dataview the export belongs to (key DATAVIEW_ID).
+	DataviewID int
+	// Sequence is the export's position in the pipeline; nil lets the API
+	// choose. It cannot be combined with EndOfPipeline true.
+	Sequence *int
+	// TriggerID, when set, edits the existing trigger with that id instead of
+	// adding a new one (key TRIGGER_ID).
+	TriggerID *int
+	// EndOfPipeline places the export after every pipeline step; nil means
+	// true.
+	EndOfPipeline *bool
+	// HandlerType is the destination kind. Required.
+	HandlerType HandlerType
+	// TriggerType says when the export runs. Required.
+	TriggerType TriggerType
+	// TargetProperties configures the destination: one of the typed
+	// *TargetProperties structs, or [RawTargetProperties].
+	TargetProperties TargetProperties
+	// AdditionalProperties is passed to the API as is.
+	AdditionalProperties map[string]any
+	// Condition filters the rows exported, in the API's condition format.
+	Condition map[string]any
+	// RunImmediately runs the export as soon as it is added.
+	RunImmediately bool
+	// ValidateOnly asks the API to check the spec without adding anything.
+	ValidateOnly bool
+}
+
+// addExportSpecWire fixes the key order and spelling of AddExportSpec on the
+// wire.
+type addExportSpecWire struct {
+	DataviewID           int             `json:"DATAVIEW_ID"`
+	Sequence             *int            `json:"sequence"`
+	TriggerID            *int            `json:"TRIGGER_ID"`
+	EndOfPipeline        bool            `json:"end_of_pipeline"`
+	HandlerType          HandlerType     `json:"handler_type"`
+	TriggerType          TriggerType     `json:"trigger_type"`
+	TargetProperties     json.RawMessage `json:"target_properties"`
+	AdditionalProperties map[string]any  `json:"additional_properties"`
+	Condition            map[string]any  `json:"condition"`
+	RunImmediately       bool            `json:"run_immediately"`
+	ValidateOnly         bool            `json:"validate_only"`
+}
+
+var emptyObject = json.RawMessage("{}")
+
+// MarshalJSON implements [json.Marshaler], writing all eleven keys.
+func (s AddExportSpec) MarshalJSON() ([]byte, error) {
+	w := addExportSpecWire{
+		DataviewID:           s.DataviewID,
+		Sequence:             s.Sequence,
+		TriggerID:            s.TriggerID,
+		EndOfPipeline:        s.EndOfPipeline == nil || *s.EndOfPipeline,
+		HandlerType:          s.HandlerType,
+		TriggerType:          s.TriggerType,
+		TargetProperties:     emptyObject,
+		AdditionalProperties: s.AdditionalProperties,
+		Condition:            s.Condition,
+		RunImmediately:       s.RunImmediately,
+		ValidateOnly:         s.ValidateOnly,
+	}
+	if !isNil(s.TargetProperties) {
+		b, err := json.Marshal(s.TargetProperties)
+		if err != nil {
+			return nil, fmt.Errorf("mammoth: encoding target_properties: %w", err)
+		}
+		if !bytes.Equal(b, []byte("null")) {
+			w.TargetProperties = b
+		}
+	}
+	if w.AdditionalProperties == nil {
+		w.AdditionalProperties = map[string]any{}
+	}
+	if w.Condition == nil {
+		w.Condition = map[string]any{}
+	}
+	return json.Marshal(w)
+}
+
+// UnmarshalJSON implements [json.Unmarshaler]. Target properties decode as
+// [RawTargetProperties], since the wire does not say which typed struct
+// they came from; an absent end_of_pipeline stays nil.
+func (s *AddExportSpec) UnmarshalJSON(data []byte) error {
+	var w struct {
+		DataviewID           int                 `json:"DATAVIEW_ID"`
+		Sequence             *int                `json:"sequence"`
+		TriggerID            *int                `json:"TRIGGER_ID"`
+		EndOfPipeline        *bool               `json:"end_of_pipeline"`
+		HandlerType          HandlerType         `json:"handler_type"`
+		TriggerType          TriggerType         `json:"trigger_type"`
+		TargetProperties     RawTargetProperties `json:"target_properties"`
+		AdditionalProperties map[string]any      `json:"additional_properties"`
+		Condition            map[string]any      `json:"condition"`
+		RunImmediately       bool                `json:"run_immediately"`
+		ValidateOnly         bool                `json:"validate_only"`
+	}
+	if err := json.Unmarshal(data, &w); err != nil {
+		return err
+	}
+	*s = AddExportSpec{
+		DataviewID:           w.DataviewID,
+		Sequence:             w.Sequence,
+		TriggerID:            w.TriggerID,
+		EndOfPipeline:        w.EndOfPipeline,
+		HandlerType:          w.HandlerType,
+		TriggerType:          w.TriggerType,
+		AdditionalProperties: w.AdditionalProperties,
+		Condition:            w.Condition,
+		RunImmediately:       w.RunImmediately,
+		ValidateOnly:         w.ValidateOnly,
+	}
+	if w.TargetProperties != nil {
+		s.TargetProperties = w.TargetProperties
+	}
+	return nil
+}
+
+// Job is a background job that carries out work the API accepted with a 202,
+// such as adding or running an export. Poll it with [JobsService.GetJob] or
+// wait for it with [JobsService.WaitForJob].
+type Job struct {
+	ID     int       `json:"id"`
+	Status JobStatus `json:"status"`
+	// Response is the job's result as the API sent it: usually an object
+	// (for a CSV export it holds "url"), sometimes an array, empty while the
+	// job runs. [Job.ResponseObject] decodes the object form.
+	Response      json.RawMessage `json:"response,omitempty"`
+	LastUpdatedAt *Timestamp      `json:"last_updated_at,omitempty"`
+	CreatedAt     *Timestamp      `json:"created_at,omitempty"`
+	// Path is the API path that started the job.
+	Path string `json:"path,omitempty"`
+	// Operation names what the job does.
+	Operation string `json:"operation,omitempty"`
+}
+
+// ResponseObject decodes the job's response as a JSON object. It returns an
+// empty map when the response is absent or null, and an error when the
+// response is an array or another non-object value.
+func (j *Job) ResponseObject() (map[string]any, error) {
+	trimmed := bytes.TrimSpace(j.Response)
+	if len(trimmed) == 0 || bytes.Equal(trimmed, []byte("null")) {
+		return map[string]any{}, nil
+	}
+	var m map[string]any
+	if err := json.Unmarshal(trimmed, &m); err != nil {
+		return nil, fmt.Errorf("mammoth: job %d response is not an object: %w", j.ID, err)
+	}
+	if m == nil {
+		m = map[string]any{}
+	}
+	return m, nil
+}
+
+// ExportChange is the API's answer to a change in a dataview's pipeline
+// (add, edit, command, delete): applied at once (200/201, Modification),
+// carried out by a background job (202, Job), or neither (empty or null body).
+type ExportChange struct {
+	// Modification is set when the API answered 200 or 201 with a
+	// modification response.
+	Modification *PipelineExportsModificationResp
+	// Job is set when the API answered 202: the change runs in the background.
+	Job *Job
+}
+
+// JobID returns the id of the job that carries out the change: Job.ID, or
+// Modification.FutureID when that is set. ok is false when there is no job
+// to wait for.
+func (c *ExportChange) JobID() (id int, ok bool) {
+	switch {
+	case c == nil:
+		return 0, false
+	case c.Job != nil:
+		return c.Job.ID, true
+	case c.Modification != nil && c.Modification.FutureID != nil:
+		return *c.Modification.FutureID, true
+	}
+	return 0, false
+}
+
+// PublishJob is the API's answer to a publish-to-database request.
+type PublishJob struct {
+	StatusCode    *int    `json:"status_code,omitempty"`
+	JobID         *int    `json:"job_id,omitempty"`
+	FailureReason *string `json:"failure_reason,omitempty"`
+}
+
+// Ptr returns a pointer to a copy of v, for the optional fields of requests
+// and options: Ptr(50), Ptr(true).
+func Ptr[T any](v T) *T { return &v }
