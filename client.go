@@ -74,9 +74,11 @@ type Client struct {
 
 	common service
 
-	// creds sits behind a pointer so that even printing a Client value
-	// with fmt's reflection shows an address, not the secret.
-	creds *credentials
+	// authenticate sets the credential headers. The key and secret live only
+	// in its closure, out of reach of fmt's reflection, which prints
+	// unexported fields raw whatever methods their types have.
+	authenticate func(http.Header)
+	apiKeyHint   string
 
 	rawBaseURL        string
 	baseURL           *url.URL
@@ -89,10 +91,6 @@ type Client struct {
 	logger            *slog.Logger
 	workspaceID       int
 	sleepFn           func(context.Context, time.Duration) error
-}
-
-type credentials struct {
-	apiKey, apiSecret string
 }
 
 // service is what every typed service is a view of, so that services cost
@@ -114,7 +112,11 @@ func NewClient(apiKey, apiSecret string, opts ...Option) (*Client, error) {
 		return nil, &ValidationError{Field: "API credentials", Reason: "must not contain line breaks"}
 	}
 	c := &Client{
-		creds:      &credentials{apiKey: apiKey, apiSecret: apiSecret},
+		authenticate: func(h http.Header) {
+			h[headerAPIKey] = []string{apiKey}
+			h[headerAPISecret] = []string{apiSecret}
+		},
+		apiKeyHint: redact(apiKey),
 		rawBaseURL: DefaultBaseURL,
 		userAgent:  defaultUserAgent,
 		timeout:    defaultTimeout,
@@ -162,13 +164,14 @@ func NewClientFromEnv(opts ...Option) (*Client, error) {
 // BaseURL returns the API root the client sends its requests to.
 func (c *Client) BaseURL() string { return c.baseURLString }
 
-// Format prints the client without its credentials, whatever the verb.
+// Format prints the client's base URL and a hint of its API key, never its
+// secret, whatever the verb.
 func (c *Client) Format(f fmt.State, verb rune) {
 	if c == nil {
 		fmt.Fprint(f, "mammoth.Client(nil)")
 		return
 	}
-	fmt.Fprintf(f, "mammoth.Client{BaseURL: %q, APIKey: %q, APISecret: %q}", c.baseURLString, redact(c.creds.apiKey), "[REDACTED]")
+	fmt.Fprintf(f, "mammoth.Client{BaseURL: %q, APIKey: %q, APISecret: %q}", c.baseURLString, c.apiKeyHint, "[REDACTED]")
 }
 
 // Format prints the service without its client's credentials.
@@ -405,8 +408,7 @@ func (c *Client) attempt(ctx context.Context, r *request, u *url.URL, payload []
 		req.Header.Set("Accept", "application/json")
 	}
 	if withCreds {
-		req.Header.Set(headerAPIKey, c.creds.apiKey)
-		req.Header.Set(headerAPISecret, c.creds.apiSecret)
+		c.authenticate(req.Header)
 		if r.workspaceID > 0 {
 			req.Header.Set(headerWorkspaceID, strconv.Itoa(r.workspaceID))
 		}
