@@ -137,4 +137,3 @@ func tempExportFile(ref DataviewRef) string {
 	_, _ = rand.Read(b[:])
 	return "temp_export_" + strconv.Itoa(ref.DatasetID) + "_" + strconv.Itoa(ref.DataviewID) + "_" + hex.EncodeToString(b[:]) + ".csv"
 }
-
