@@ -80,7 +80,9 @@ func newAPIError(method, path string, status int, body []byte, retryAfter time.D
 	if json.Unmarshal(body, &b) != nil {
 		return e
 	}
-	e.Extra = b.Extra
+	if string(b.Extra) != "null" {
+		e.Extra = b.Extra
+	}
 	if status == http.StatusUnauthorized && len(b.Message) > 0 {
 		e.Detail = jsonText(b.Message)
 	}

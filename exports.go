@@ -293,17 +293,17 @@ func prepareSpec(ref DataviewRef, spec *AddExportSpec, field string) (*AddExport
 	case s.TriggerID != nil && *s.TriggerID < 0:
 		return nil, &ValidationError{Field: field + ".TriggerID", Reason: "must not be negative"}
 	}
+	if !s.HandlerType.IsKnown() {
+		if _, raw := s.TargetProperties.(RawTargetProperties); !raw && !isNil(s.TargetProperties) {
+			return nil, &ValidationError{Field: field + ".HandlerType", Reason: fmt.Sprintf("%q is not a known handler type", s.HandlerType)}
+		}
+	}
 	if !isNil(s.TargetProperties) {
 		if h := s.TargetProperties.HandlerType(); h != "" && h != s.HandlerType {
 			return nil, &ValidationError{Field: field + ".TargetProperties", Reason: fmt.Sprintf("are for handler type %q, not %q", h, s.HandlerType)}
 		}
 		if err := s.TargetProperties.Validate(); err != nil {
 			return nil, err
-		}
-	}
-	if !s.HandlerType.IsKnown() {
-		if _, raw := s.TargetProperties.(RawTargetProperties); !raw && !isNil(s.TargetProperties) {
-			return nil, &ValidationError{Field: field + ".HandlerType", Reason: fmt.Sprintf("%q is not a known handler type", s.HandlerType)}
 		}
 	}
 	return &s, nil
