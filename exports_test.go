@@ -316,7 +316,7 @@ func TestErrors_EveryNonSuccessIsAnAPIError(t *testing.T) {
 		{name: "401 with a message", status: 401, body: `{"message":"bad creds"}`, is: ErrUnauthorized, wantDetail: "bad creds"},
 		{name: "403", status: 403, body: `{"status_code":403,"detail":"Forbidden","extra":null}`, is: ErrForbidden, wantDetail: "Forbidden"},
 		{name: "422 with a list detail", status: 422,
-			body: `{"status_code":422,"detail":[{"loc":["body","handler_type"],"msg":"field required"}],"extra":[1]}`,
+			body:       `{"status_code":422,"detail":[{"loc":["body","handler_type"],"msg":"field required"}],"extra":[1]}`,
 			wantDetail: `[{"loc":["body","handler_type"],"msg":"field required"}]`, wantExtra: `[1]`},
 		{name: "400 with an object detail", status: 400, body: `{"detail":{"field":"limit"}}`, wantDetail: `{"field":"limit"}`},
 		{name: "502 HTML page", status: 502, body: `<html><body><h1>502 Bad Gateway</h1></body></html>`},
