@@ -67,7 +67,14 @@ func (t Timestamp) MarshalJSON() ([]byte, error) {
 func (t Timestamp) String() string { return t.Format(time.RFC3339Nano) }
 
 func parseUnix(b []byte) (time.Time, error) {
-	f, err := strconv.ParseFloat(string(bytes.TrimSpace(b)), 64)
+	str := string(bytes.TrimSpace(b))
+	if n, err := strconv.ParseInt(str, 10, 64); err == nil {
+		if n > unixMillisThreshold || n < -unixMillisThreshold {
+			return time.UnixMilli(n).UTC(), nil
+		}
+		return time.Unix(n, 0).UTC(), nil
+	}
+	f, err := strconv.ParseFloat(str, 64)
 	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
 		return time.Time{}, errors.New("not a number")
 	}
@@ -77,8 +84,8 @@ func parseUnix(b []byte) (time.Time, error) {
 	if math.Abs(f) > 1e13 { // beyond year 300000: not a time
 		return time.Time{}, errors.New("out of range")
 	}
-	sec, frac := math.Modf(f)
-	return time.Unix(int64(sec), int64(math.Round(frac*1e9))).UTC(), nil
+	// Microseconds are as fine as a float64 of this size stays exact.
+	return time.UnixMicro(int64(math.Round(f * 1e6))).UTC(), nil
 }
 
 // parseTimestamp reads "YYYY-MM-DD[(T| )hh:mm:ss[.fffffffff]][Z|±hh:mm[Z]]"
