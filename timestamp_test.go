@@ -11,7 +11,9 @@ import (
 
 func TestTimestamp_DecodesEveryFormTheAPISends(t *testing.T) {
 	t.Parallel()
-	utc := func(y int, mo time.Month, d, h, mi, s, ns int) time.Time { return time.Date(y, mo, d, h, mi, s, ns, time.UTC) }
+	utc := func(y int, mo time.Month, d, h, mi, s, ns int) time.Time {
+		return time.Date(y, mo, d, h, mi, s, ns, time.UTC)
+	}
 	tests := []struct {
 		name string
 		in   string
