@@ -52,8 +52,9 @@ func (s *ExportsService) DownloadCSV(ctx context.Context, ref DataviewRef, w io.
 	if opts != nil {
 		o = *opts
 	}
+	file := tempExportFile(ref)
 	change, err := s.CreateS3Export(ctx, ref, &S3ExportRequest{
-		File:          tempExportFile(ref),
+		File:          file,
 		IncludeHidden: o.IncludeHidden,
 		TriggerType:   TriggerTypeNone,
 	})
@@ -69,11 +70,16 @@ func (s *ExportsService) DownloadCSV(ctx context.Context, ref DataviewRef, w io.
 		exportID = change.Modification.TriggerID
 	}
 	defer func() {
-		if o.KeepExport || exportID <= 0 {
+		if o.KeepExport {
 			return
 		}
 		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
 		defer cancel()
+		if exportID <= 0 {
+			if exportID = s.findExportByFile(cctx, ref, file); exportID <= 0 {
+				return
+			}
+		}
 		if _, derr := s.DeleteExport(cctx, ref, exportID, nil); derr != nil && !errors.Is(derr, ErrNotFound) {
 			err = errors.Join(err, fmt.Errorf("mammoth: DownloadCSV: deleting temporary export %d: %w", exportID, derr))
 		}
@@ -136,4 +142,19 @@ func tempExportFile(ref DataviewRef) string {
 	var b [4]byte
 	_, _ = rand.Read(b[:])
 	return "temp_export_" + strconv.Itoa(ref.DatasetID) + "_" + strconv.Itoa(ref.DataviewID) + "_" + hex.EncodeToString(b[:]) + ".csv"
+}
+
+// findExportByFile finds the temporary export by its unique file name, for
+// when the API's answers did not say its id. It returns 0 when none is found.
+func (s *ExportsService) findExportByFile(ctx context.Context, ref DataviewRef, file string) int {
+	opts := &ListExportsOptions{HandlerType: HandlerTypeS3, Limit: Ptr(maxPageSize)}
+	for exp, err := range s.AllExports(ctx, ref, opts) {
+		if err != nil {
+			return 0
+		}
+		if exp.ID != nil && exp.TargetProperties["file"] == file {
+			return *exp.ID
+		}
+	}
+	return 0
 }
