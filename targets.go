@@ -15,10 +15,14 @@ import (
 
 // TargetProperties configures an export's destination: the
 // "target_properties" object of [AddExportSpec]. Each handler type has a typed
-// struct in this package ([S3TargetProperties],
-// [InternalDatasetTargetProperties], …) that knows its required keys;
-// [RawTargetProperties] passes any object through for destinations the SDK
-// does not model.
+// struct in this package ([S3TargetProperties], [DatabaseTargetProperties],
+// [BigQueryTargetProperties], [RESTAPITargetProperties], …) that knows its
+// keys and checks them before anything is sent; [RawTargetProperties] passes
+// any object through for destinations the SDK does not model.
+//
+// Secrets (passwords, keys, tokens, client secrets) go to the API as they
+// are, but print as "[REDACTED]" under every fmt verb and in slog output. Use
+// [RedactedTargetProperties] to log the JSON form of any target properties.
 type TargetProperties interface {
 	// HandlerType returns the handler type these properties are for, or ""
 	// when they suit any handler.
