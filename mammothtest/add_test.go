@@ -250,7 +250,7 @@ func TestGetJobs(t *testing.T) {
 		assert.Equal(t, "processing", job["status"])
 	}
 	// Each appearance counts as a poll.
-	jobs = list(ids[2]+","+ids[0]+",999999,"+ids[0]).object(t)["jobs"].([]any)
+	jobs = list(ids[2] + "," + ids[0] + ",999999," + ids[0]).object(t)["jobs"].([]any)
 	require.Len(t, jobs, 2, "unknown ids are left out, repeated ones appear once")
 	assert.Equal(t, ids[2], strconv.Itoa(num(t, jobs[0].(map[string]any)["id"])))
 	assert.Equal(t, "success", jobs[0].(map[string]any)["status"])
