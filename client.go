@@ -221,13 +221,22 @@ func isLoopback(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
+// maxConnsPerHost bounds the connections the default client holds to one
+// host, all of which it keeps open between calls.
+const maxConnsPerHost = 64
+
 // defaultHTTPClient is tuned for a service that calls the API from many
 // goroutines: net/http's default keeps only two idle connections per host,
-// so most concurrent calls would open a new one.
+// so most concurrent calls would open a new one. This one keeps every
+// connection it opens, up to maxConnsPerHost; past that, calls wait for a
+// free connection. The cap also stops a cold burst of calls from dialing
+// more connections than there are callers, which net/http otherwise does
+// when connections come free while dials are still under way.
 func defaultHTTPClient() *http.Client {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.MaxIdleConns = 256
-	t.MaxIdleConnsPerHost = 128
+	t.MaxIdleConnsPerHost = maxConnsPerHost
+	t.MaxConnsPerHost = maxConnsPerHost
 	t.IdleConnTimeout = 90 * time.Second
 	return &http.Client{Transport: t}
 }
