@@ -45,8 +45,8 @@ const (
 //
 // What a fault does, in order:
 //
-//  1. Delay: the server waits this long before anything else (or until the
-//     client gives up, or the server is closed).
+//  1. Delay: the server waits this long once it has read the request (or
+//     until the client gives up, or the server is closed).
 //  2. Unless AfterHandling is set: Reset closes the connection abruptly
 //     (TCP reset) without reading the request body or acting on it; else a
 //     non-zero Status is answered without acting on the request.
@@ -257,17 +257,18 @@ type endpoint struct {
 func (s *Server) serve(ep endpoint, h handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		f := s.takeFault(ep.route, r)
-		if f != nil && f.Delay > 0 && !s.wait(r.Context(), f.Delay) {
-			s.record(ep.route, ep.onFiles, r, nil)
-			return
-		}
 		if f != nil && f.Reset && !f.AfterHandling {
 			s.record(ep.route, ep.onFiles, r, nil)
-			closeConn(w, true)
+			if f.Delay == 0 || s.wait(r.Context(), f.Delay) {
+				closeConn(w, true)
+			}
 			return
 		}
 		body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
 		s.record(ep.route, ep.onFiles, r, body)
+		if f != nil && f.Delay > 0 && !s.wait(r.Context(), f.Delay) {
+			return
+		}
 		switch {
 		case err != nil:
 			writeError(w, http.StatusBadRequest, "could not read the request body", nil)
