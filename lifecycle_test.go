@@ -475,8 +475,8 @@ func downloadFlow(t *testing.T, f *fixture, jobResponse string) (deletes *atomic
 	return deletes
 }
 
+// Not parallel: it measures the allocations of the whole process.
 func TestDownloadCSV_Streams50MBFromAnotherHostWithoutCredentials(t *testing.T) {
-	t.Parallel()
 	const size = 50 << 20
 	fileHost, leaks := secondHost(t, func(w http.ResponseWriter, r *http.Request) {
 		assert.Equal(t, "/signed/file.csv", r.URL.Path)
@@ -504,7 +504,8 @@ func TestDownloadCSV_Streams50MBFromAnotherHostWithoutCredentials(t *testing.T) 
 	assert.EqualValues(t, 1, deletes.Load(), "the temporary export is gone")
 	// The whole process (test server included) allocates far less than the
 	// file: the download is streamed, never held.
-	assert.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(size/5), "allocated bytes")
+	t.Logf("allocated %d bytes while streaming %d", after.TotalAlloc-before.TotalAlloc, size)
+	assert.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(size/25), "allocated bytes")
 }
 
 func TestDownloadCSV_KeepExportLeavesItInThePipeline(t *testing.T) {
