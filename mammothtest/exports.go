@@ -232,12 +232,8 @@ func (s *Server) applySpecLocked(dv *dataview, e *export, spec *mammoth.AddExpor
 	dv.touch()
 }
 
-// handleAddExport serves POST P/pipeline/exports.
-//
-// validate_only answers 201 {"trigger_id": T, "status": null, "future_id":
-// null} and changes nothing, T being the TRIGGER_ID sent, or 0. A
-// TRIGGER_ID naming an export of the dataview replaces its configuration,
-// as a replace of "params" would; an unknown one is 404.
+// handleAddExport serves POST P/pipeline/exports, as the package
+// documentation describes.
 func (s *Server) handleAddExport(w http.ResponseWriter, r *http.Request, body []byte) {
 	var p problems
 	ref := pathRef(r, &p)
@@ -300,13 +296,9 @@ func (s *Server) handleAddExport(w http.ResponseWriter, r *http.Request, body []
 	writeJSON(w, http.StatusAccepted, map[string]any{"job": out})
 }
 
-// runJobLocked starts a job that runs the export. When it succeeds the
-// export is "executed" with its execution times set and last_run_result
-// {"status": "success", "job_id": J}; an s3 export's job answers {"url":
-// <file link>, "trigger_id": <export id>}, an internal_dataset export gets
-// TARGET_DS_ID filled in and its job answers {}. When it fails the export
-// goes back to the status it had before the run, with error_info {"error":
-// reason} and last_run_result {"status": "failure", "job_id": J}.
+// runJobLocked starts a job that runs the export, with the effects the
+// package documentation describes. markExecuting shows the export as
+// "executing" until the job finishes.
 func (s *Server) runJobLocked(r *http.Request, dv *dataview, e *export, operation string, markExecuting bool) *job {
 	before := e.info.Status
 	if markExecuting {
@@ -367,12 +359,8 @@ type exportPatch struct {
 	spec  *mammoth.AddExportSpec
 }
 
-// handleEditExport serves PATCH P/pipeline/exports/{export_id}.
-//
-// The patches are checked first and applied in order; the answer is the
-// last patch's: 202 {"job": ...} for run (or a replace of params with
-// run_immediately), else 200 {"trigger_id", "status", "future_id": null}.
-// An empty patch list changes nothing and answers 200 null.
+// handleEditExport serves PATCH P/pipeline/exports/{export_id}: the
+// patches are all checked, then applied in order.
 func (s *Server) handleEditExport(w http.ResponseWriter, r *http.Request, body []byte) {
 	var p problems
 	ref := pathRef(r, &p)
@@ -518,9 +506,7 @@ func skipValidationParam(r *http.Request, p *problems) {
 	queryBool(r.URL.Query(), "skip_validation", p)
 }
 
-// handleDeleteExport serves DELETE P/pipeline/exports/{export_id}: the
-// export is removed and the answer is 200 {"trigger_id": id, "status":
-// "deleted", "future_id": null}.
+// handleDeleteExport serves DELETE P/pipeline/exports/{export_id}.
 func (s *Server) handleDeleteExport(w http.ResponseWriter, r *http.Request, _ []byte) {
 	var p problems
 	ref := pathRef(r, &p)

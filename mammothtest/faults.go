@@ -220,14 +220,18 @@ func (s *Server) DownloadCredentialLeaks() int {
 }
 
 func (s *Server) record(route Route, onFiles bool, r *http.Request, body []byte) {
-	rec := RecordedRequest{
-		Route: route, Method: r.Method, Host: r.Host, Path: r.URL.EscapedPath(),
-		RawQuery: r.URL.RawQuery, Header: r.Header.Clone(), Body: body,
+	leak := onFiles && (len(r.Header.Values("X-Api-Key")) > 0 || len(r.Header.Values("X-Api-Secret")) > 0)
+	var rec RecordedRequest
+	if s.logSize > 0 {
+		rec = RecordedRequest{
+			Route: route, Method: r.Method, Host: r.Host, Path: r.URL.EscapedPath(),
+			RawQuery: r.URL.RawQuery, Header: r.Header.Clone(), Body: body,
+		}
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.counts[route]++
-	if onFiles && (len(r.Header.Values("X-Api-Key")) > 0 || len(r.Header.Values("X-Api-Secret")) > 0) {
+	if leak {
 		s.leaks++
 	}
 	if s.logSize == 0 {

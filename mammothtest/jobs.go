@@ -254,28 +254,20 @@ func (s *Server) handleGetJob(w http.ResponseWriter, r *http.Request, _ []byte) 
 // handleGetJobs serves GET /jobs?job_ids=1,2,3. Unknown ids are left out of
 // the answer; repeated ids appear once.
 func (s *Server) handleGetJobs(w http.ResponseWriter, r *http.Request, _ []byte) {
-	raw := r.URL.Query().Get("job_ids")
-	var p problems
 	var ids []int
-	if strings.TrimSpace(raw) == "" {
-		p.add("query", "job_ids", "must list at least one job id")
-	}
-	for _, part := range strings.Split(raw, ",") {
-		if strings.TrimSpace(raw) == "" {
-			break
-		}
+	seen := make(map[int]bool)
+	for _, part := range strings.Split(r.URL.Query().Get("job_ids"), ",") {
 		id, ok := parseID(strings.TrimSpace(part), 0)
 		if !ok {
-			p.add("query", "job_ids", "must be comma-separated non-negative integers")
-			break
+			var p problems
+			p.add("query", "job_ids", "must be one or more comma-separated non-negative integers")
+			writeProblems(w, r, p)
+			return
 		}
-		if !slices.Contains(ids, id) {
+		if !seen[id] {
+			seen[id] = true
 			ids = append(ids, id)
 		}
-	}
-	if len(p) > 0 {
-		writeProblems(w, r, p)
-		return
 	}
 	out := make([]jobWire, 0, len(ids))
 	s.mu.Lock()

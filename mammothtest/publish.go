@@ -31,10 +31,7 @@ func (s *Server) Publication(ref mammoth.DataviewRef) (Publication, bool) {
 	return Publication{}, false
 }
 
-// handlePublish serves POST P/publish-to-db. The body must be
-// {"odbc_type": "postgres"|"bigquery", "target_properties": {"table":
-// "<non-empty>"}}; the answer is 202 {"status_code": 202, "job_id": J,
-// "failure_reason": null} and the job J succeeds with the response {}.
+// handlePublish serves POST P/publish-to-db.
 func (s *Server) handlePublish(w http.ResponseWriter, r *http.Request, body []byte) {
 	var p problems
 	ref := pathRef(r, &p)
@@ -80,10 +77,7 @@ func (s *Server) handlePublish(w http.ResponseWriter, r *http.Request, body []by
 	writeJSON(w, http.StatusAccepted, publishAnswer{StatusCode: http.StatusAccepted, JobID: j.id})
 }
 
-// handleUpdatePublish serves PATCH P/publish-to-db. The body must be
-// {"patch": [{"op": "replace", "path": "credentials", "value":
-// {"odbc_type": "postgres"|"bigquery"}}, ...]}, and the dataview must have
-// been published (else 400). The answer is as for POST.
+// handleUpdatePublish serves PATCH P/publish-to-db.
 func (s *Server) handleUpdatePublish(w http.ResponseWriter, r *http.Request, body []byte) {
 	var p problems
 	ref := pathRef(r, &p)

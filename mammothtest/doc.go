@@ -1,0 +1,125 @@
+// Package mammothtest runs an in-memory fake of the Mammoth Analytics API for
+// tests: the pipeline exports of dataviews, publish-to-db and the jobs API.
+//
+// A [Server] listens on loopback like an [httptest.Server] and speaks the
+// real API's wire: the same paths under /api/v2, query parameters (including
+// the API's own spelling "reorderd"), JSON keys, status codes and error
+// bodies. Any client of the real API, in any language, works against it
+// unchanged:
+//
+//	srv := mammothtest.NewServer()
+//	defer srv.Close()
+//	ref := mammoth.DataviewRef{WorkspaceID: 1, ProjectID: 2, DatasetID: 3, DataviewID: 4}
+//	srv.AddDataview(ref)
+//	client, err := mammoth.NewClient(srv.APIKey(), srv.APISecret(), mammoth.WithBaseURL(srv.URL()))
+//
+// The server keeps state: an added export shows up in the list, a job moves
+// from "processing" to "success" as it is polled ([WithJobPolls]), commands
+// change an export's status, and an S3 export's job points to a CSV file
+// served by a second listener on another loopback address, the way the real
+// API points to object storage.
+//
+// Tests can also seed exports directly ([Server.SeedExports]), make jobs
+// fail ([Server.FailJobs]), inject transport and status faults
+// ([Server.InjectFault]) and inspect every request received
+// ([Server.Requests]). The server runs no goroutines of its own: jobs
+// advance when they are polled, and [Server.Close] stops everything.
+//
+// # Requests and errors
+//
+// Requests must carry the headers X-API-KEY and X-API-SECRET with the
+// server's credentials; otherwise the answer is 401 with no body. Other
+// errors have the API's body {"status_code": N, "detail": "...", "extra":
+// ...}. A request the fake cannot accept (a malformed id, bad JSON, a
+// missing required key, an out-of-range limit, an unknown enum value in a
+// filter) is answered 400 with "extra" listing what is wrong, one {"message",
+// "key", "source"} object per problem, "source" being "path", "query" or
+// "body". A request that is well formed but cannot be carried out (running
+// a suspended export) is 400 with a "detail" that says why. The fake never
+// answers 422. An unknown dataview, export, job or path is 404 with
+// {"status_code":404,"detail":"Not Found","extra":{}}; a known path with
+// another method is 405.
+//
+// Query booleans (reorderd, end_of_pipeline, runnable, skip_validation)
+// accept, in any letter case, true, t, yes, y, on and 1, and false, f, no,
+// n, off and 0. A parameter given with an empty value is treated as absent.
+//
+// Times are written as the API writes them: UTC without a zone,
+// "2025-10-19T14:17:07.810308".
+//
+// # Endpoints
+//
+// P stands for /api/v2/workspaces/{w}/projects/{p}/datasets/{d}/dataviews/{v};
+// a dataview is known by all four ids, so a right dataview id under a wrong
+// dataset is 404.
+//
+// GET P/pipeline/exports answers {"limit", "offset", "next", "exports"}.
+// It filters by sequence, status, reorderd, handler_type, end_of_pipeline
+// and runnable (an export whose field is null matches no value), sorts by
+// "(field:asc|desc)" terms joined with commas (default "(id:asc)"; nulls
+// last ascending, first descending; ties by id), and pages with limit (0 to
+// 100, default 50) and offset. "fields" takes the presets __min, __standard
+// (the default) and __full, field names, or both, comma-separated; keys
+// outside the selection are left out, selected fields with no value are
+// null. "next" is "" on the last page; see [NextLinkForm] for the others.
+//
+// POST P/pipeline/exports takes an AddExportSpec. DATAVIEW_ID,
+// handler_type, trigger_type and run_immediately are required; DATAVIEW_ID
+// must be the path's dataview. The export is stored with status "added"
+// and the answer depends on [AddMode]: by default 202 {"job": {...}} with a
+// job (operation "add_export") that, if run_immediately was set, runs the
+// export when it finishes. A TRIGGER_ID naming an export of the dataview
+// replaces that export's configuration (status "edited") instead; an
+// unknown one is 404. With validate_only nothing changes and the answer is
+// 201 {"trigger_id": <TRIGGER_ID or 0>, "status": null, "future_id": null},
+// the API's answer for an export that was not added.
+//
+// A run (from an add, the run command or a replace with run_immediately)
+// leaves the export "executed" when its job succeeds, with its execution
+// times and last_run_result {"status": "success", "job_id": J}. An s3
+// export's job then answers {"url": <file link>, "trigger_id": <export
+// id>}; an internal_dataset export gets target_properties.TARGET_DS_ID
+// filled in (if it had none) and its job answers {}, as do other handlers.
+// When the job fails ([Server.FailJobs]), the export keeps the status it had
+// before the run, with error_info {"error": reason} and last_run_result
+// {"status": "failure", "job_id": J}.
+//
+// GET P/pipeline/exports/{id} answers the bare export, with "fields" as for
+// the list.
+//
+// PATCH P/pipeline/exports/{id} takes {"patches": [{"op", "path",
+// "value"}]}. Commands: suspend (status "suspended"), restore (back to the
+// status before the suspend), run (status "executing", then as above; 400
+// on a suspended export) and discard (the export is removed). A replace of
+// params takes an AddExportSpec as value: the configuration is replaced and
+// the status becomes "edited"; with run_immediately it also runs. The
+// patches are checked, then applied in order, and the answer is the last
+// one's: 202 {"job": ...} for a run, else 200 {"trigger_id", "status",
+// "future_id": null}. An empty list changes nothing and answers 200 null.
+// skip_validation is accepted and checked as a boolean.
+//
+// DELETE P/pipeline/exports/{id} removes the export and answers 200
+// {"trigger_id": id, "status": "deleted", "future_id": null}.
+//
+// POST P/publish-to-db takes {"odbc_type": "postgres"|"bigquery",
+// "target_properties": {"table": "..."}} and answers 202 {"status_code":
+// 202, "job_id": J, "failure_reason": null}; see [Server.Publication].
+// PATCH P/publish-to-db takes {"patch": [{"op": "replace", "path":
+// "credentials", "value": {"odbc_type": ...}}]} for a published dataview
+// (else 400) and answers the same way. Their jobs ("publish_to_db",
+// "update_publish_to_db") succeed with the response {}.
+//
+// GET /api/v2/jobs/{id} answers {"job": {...}} with all seven keys (id,
+// status, response, last_updated_at, created_at, path, operation); see
+// [WithJobPolls] for how it advances. GET /api/v2/jobs?job_ids=1,2,3
+// answers {"jobs": [...]} in the order asked, leaving out unknown ids and
+// repeats; an empty or malformed job_ids is 400.
+//
+// Export files are served by a second listener ([Server.FileURL]) at links
+// shaped like pre-signed object-store URLs; see [Server.SetCSV] and
+// [Server.DownloadCredentialLeaks]. That listener asks for no credentials.
+//
+// Ids are server-wide: exports count from 101, jobs from 5001 and the
+// datasets internal_dataset exports create from 9001, in the order they are
+// made.
+package mammothtest
