@@ -66,7 +66,17 @@ func (t Timestamp) MarshalJSON() ([]byte, error) {
 // String formats the time as RFC 3339.
 func (t Timestamp) String() string { return t.Format(time.RFC3339Nano) }
 
+// parseUnix reads Unix seconds or milliseconds, within the years 1 to 9999
+// that RFC 3339 can write back.
 func parseUnix(b []byte) (time.Time, error) {
+	tm, err := parseUnixNumber(b)
+	if err == nil && (tm.Year() < 1 || tm.Year() > 9999) {
+		return time.Time{}, errors.New("out of range")
+	}
+	return tm, err
+}
+
+func parseUnixNumber(b []byte) (time.Time, error) {
 	str := string(bytes.TrimSpace(b))
 	if n, err := strconv.ParseInt(str, 10, 64); err == nil {
 		if n > unixMillisThreshold || n < -unixMillisThreshold {
@@ -81,7 +91,7 @@ func parseUnix(b []byte) (time.Time, error) {
 	if math.Abs(f) > unixMillisThreshold {
 		f /= 1000
 	}
-	if math.Abs(f) > 1e13 { // beyond year 300000: not a time
+	if math.Abs(f) > 1e13 { // beyond year 300000, and past int64 microseconds
 		return time.Time{}, errors.New("out of range")
 	}
 	// Microseconds are as fine as a float64 of this size stays exact.

@@ -58,7 +58,7 @@ func TestTimestamp_RejectsWhatIsNotATime(t *testing.T) {
 	for _, in := range []string{
 		`""`, `"yesterday"`, `"2021-13-01T00:00:00"`, `"2021-02-30T00:00:00"`, `"2021-08-10T25:00:00"`,
 		`"2021-08-10T10:00"`, `"2021-08-10T10:00:00+0200"`, `"2021-08-10T10:00:00.Z"`, `"2021-08-10T10:00:00ZZ"`,
-		`true`, `{}`, `[]`, `"2021-08-10T10:00:00 UTC"`, `1e300`,
+		`true`, `{}`, `[]`, `"2021-08-10T10:00:00 UTC"`, `1e300`, `700000000000000`, `-99999999999`,
 	} {
 		var ts Timestamp
 		assert.Error(t, json.Unmarshal([]byte(in), &ts), in)
