@@ -53,7 +53,8 @@ type Server struct {
 type Option func(*Server)
 
 // WithCredentials sets the API key and secret the server accepts, in place
-// of the random pair it generates by default.
+// of the random pair it generates by default. With an empty key or secret
+// every API request is unauthorized.
 func WithCredentials(apiKey, apiSecret string) Option {
 	return func(s *Server) { s.key, s.secret = apiKey, apiSecret }
 }
@@ -133,7 +134,9 @@ func WithRequestLogSize(n int) Option {
 }
 
 // NewServer starts a fake API on a loopback address, and the listener that
-// serves export files on another. It has no dataviews until
+// serves export files on another (127.0.0.2 where the system allows it,
+// else another port of 127.0.0.1). Its credentials are random unless
+// [WithCredentials] sets them. It has no dataviews until
 // [Server.AddDataview] or [Server.SeedExports] makes some. Call
 // [Server.Close] when done.
 func NewServer(opts ...Option) *Server {
