@@ -222,3 +222,25 @@ func TestSDKConcurrentUse(t *testing.T) {
 	}
 	assert.Equal(t, 20, s.RequestCount(mammothtest.RouteAddExport))
 }
+
+func TestSDKDownloadCSVDraftAnswers(t *testing.T) {
+	t.Parallel()
+	t.Run("future id", func(t *testing.T) {
+		t.Parallel()
+		s := newServer(t, mammothtest.WithAddMode(mammothtest.AddAsDraftWithFutureID))
+		c := newClient(t, s)
+		var buf bytes.Buffer
+		_, err := c.Exports.DownloadCSV(context.Background(), testRef, &buf, &mammoth.DownloadCSVOptions{Wait: fastWait})
+		require.NoError(t, err)
+		assert.Equal(t, mammothtest.DefaultCSV, buf.String())
+		assert.Empty(t, s.Exports(testRef))
+	})
+	t.Run("no job", func(t *testing.T) {
+		t.Parallel()
+		s := newServer(t, mammothtest.WithAddMode(mammothtest.AddAsDraft))
+		c := newClient(t, s)
+		var buf bytes.Buffer
+		_, err := c.Exports.DownloadCSV(context.Background(), testRef, &buf, &mammoth.DownloadCSVOptions{Wait: fastWait})
+		require.Error(t, err, "a draft add starts no job, so there is no file")
+	})
+}
