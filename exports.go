@@ -149,13 +149,9 @@ func (s *ExportsService) ListExports(ctx context.Context, ref DataviewRef, opts 
 	if err := opts.validate(); err != nil {
 		return nil, err
 	}
-	q, err := encodeQuery(opts)
-	if err != nil {
-		return nil, err
-	}
 	page := new(PipelineExportsPaginated)
-	_, err = s.client.do(ctx, &request{
-		op: "ListExports", method: http.MethodGet, path: exportsPath(ref), query: q,
+	_, err := s.client.do(ctx, &request{
+		op: "ListExports", method: http.MethodGet, path: exportsPath(ref), query: opts.encode(),
 		workspaceID: ref.WorkspaceID, idempotent: true,
 	}, page)
 	if err != nil {
