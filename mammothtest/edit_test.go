@@ -267,3 +267,20 @@ func TestPublishJobCanFail(t *testing.T) {
 	assert.Equal(t, "failure", job["status"])
 	assert.Equal(t, map[string]any{"failure_reason": "no such schema"}, job["response"])
 }
+
+func TestFilteredListsFollowChanges(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	ids := s.SeedExports(testRef, make([]mammoth.ItemExportInfo, 5)...)
+	const q = "status=suspended&sort=%28id%3Adesc%29"
+	assert.Empty(t, listIDs(t, s, q))
+	raw(t, s, "PATCH", exportPath(ids[1]), command("suspend"))
+	raw(t, s, "PATCH", exportPath(ids[3]), command("suspend"))
+	assert.Equal(t, []int{ids[3], ids[1]}, listIDs(t, s, q))
+	raw(t, s, "PATCH", exportPath(ids[3]), command("restore"))
+	assert.Equal(t, []int{ids[1]}, listIDs(t, s, q))
+	s.SeedExports(testRef, mammoth.ItemExportInfo{Status: mammoth.ExportStatusSuspended})
+	assert.Len(t, listIDs(t, s, q), 2)
+	raw(t, s, "DELETE", exportPath(ids[1]), nil)
+	assert.Len(t, listIDs(t, s, q), 1)
+}

@@ -331,28 +331,56 @@ func boolMatch(want, got *bool) bool {
 	return want == nil || (got != nil && *got == *want)
 }
 
-// ordered returns the dataview's exports in the query's order. The default
-// order is the stored one; another is sorted once and cached until the
-// exports change.
-func (dv *dataview) ordered(lq *listQuery) []*export {
-	if len(lq.sort) == 0 {
+// view returns the dataview's exports that pass the query's filters, in
+// the query's order. Without filters or sort that is the stored list;
+// otherwise the result is built once and cached until the exports change,
+// so that paging through a filtered or sorted list costs one pass, not one
+// per page.
+func (dv *dataview) view(lq *listQuery) []*export {
+	if len(lq.sort) == 0 && !lq.filtered() {
 		return dv.exports
 	}
-	c := &dv.sorted
-	if c.list != nil && c.key == lq.sortKey && c.version == dv.version {
+	key := lq.viewKey()
+	c := &dv.cache
+	if c.valid && c.key == key && c.version == dv.version {
 		return c.list
 	}
-	list := slices.Clone(dv.exports)
-	slices.SortStableFunc(list, func(a, b *export) int {
-		for _, t := range lq.sort {
-			if o := compareField(&a.info, &b.info, t.field, t.desc); o != 0 {
-				return o
-			}
+	var list []*export
+	for _, e := range dv.exports {
+		if lq.match(&e.info) {
+			list = append(list, e)
 		}
-		return cmp.Compare(*a.info.ID, *b.info.ID)
-	})
-	*c = sortCache{key: lq.sortKey, version: dv.version, list: list}
+	}
+	if len(lq.sort) > 0 {
+		slices.SortStableFunc(list, func(a, b *export) int {
+			for _, t := range lq.sort {
+				if o := compareField(&a.info, &b.info, t.field, t.desc); o != 0 {
+					return o
+				}
+			}
+			return cmp.Compare(*a.info.ID, *b.info.ID)
+		})
+	}
+	*c = viewCache{valid: true, key: key, version: dv.version, list: list}
 	return list
+}
+
+// viewKey identifies the query's filters and order.
+func (lq *listQuery) viewKey() string {
+	opt := func(p *int) string {
+		if p == nil {
+			return "-"
+		}
+		return strconv.Itoa(*p)
+	}
+	optBool := func(p *bool) string {
+		if p == nil {
+			return "-"
+		}
+		return strconv.FormatBool(*p)
+	}
+	return strings.Join([]string{lq.sortKey, opt(lq.sequence), string(lq.status), string(lq.handlerType),
+		optBool(lq.reordered), optBool(lq.endOfPipeline), optBool(lq.runnable)}, "|")
 }
 
 // compareField orders two exports by one field. As in SQL databases, nulls
@@ -445,31 +473,12 @@ func b2i(b bool) int {
 	return 0
 }
 
-// page returns the exports of one page and whether more follow it. It
-// stops scanning as soon as it knows, so early pages stay cheap however
-// many exports the dataview has.
+// page returns the exports of one page and whether more follow it.
 func (dv *dataview) page(lq *listQuery) (items []*export, more bool) {
-	list := dv.ordered(lq)
-	if !lq.filtered() {
-		start := min(lq.offset, len(list))
-		end := min(start+lq.limit, len(list))
-		return list[start:end], end < len(list)
-	}
-	skipped := 0
-	for _, e := range list {
-		if !lq.match(&e.info) {
-			continue
-		}
-		if skipped < lq.offset {
-			skipped++
-			continue
-		}
-		if len(items) == lq.limit {
-			return items, true
-		}
-		items = append(items, e)
-	}
-	return items, false
+	list := dv.view(lq)
+	start := min(lq.offset, len(list))
+	end := min(start+lq.limit, len(list))
+	return list[start:end], end < len(list)
 }
 
 // filtered reports whether the query has any filter.

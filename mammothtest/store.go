@@ -15,16 +15,18 @@ type dataview struct {
 	// exports is kept sorted by id, so the default order needs no sort.
 	exports []*export
 	byID    map[int]*export
-	// version changes whenever exports change; it keys the sort cache.
+	// version changes whenever exports change; it keys the view cache.
 	version uint64
-	sorted  sortCache
+	cache   viewCache
 	// subSeq counts the exports ever placed at each sequence.
 	subSeq      map[int]int
 	csv         csvSource
 	publication *Publication
 }
 
-type sortCache struct {
+// viewCache holds the last filtered or sorted list of a dataview's exports.
+type viewCache struct {
+	valid   bool
 	key     string
 	version uint64
 	list    []*export
