@@ -425,14 +425,14 @@ func (c *Client) attempt(ctx context.Context, r *request, u *url.URL, payload []
 
 	hresp, err := c.httpClient.Do(req)
 	if err != nil {
-		if context.Cause(actx) == errAttemptTimeout {
-			err = fmt.Errorf("mammoth: %s %s: no answer within %s: %w", r.method, u.Path, c.timeout, context.DeadlineExceeded)
-		} else {
-			err = fmt.Errorf("mammoth: %s %s: %w", r.method, u.Path, scrubURLError(err))
-		}
 		wroteMu.Lock()
 		sent := wrote
 		wroteMu.Unlock()
+		terr := &TransportError{Method: r.method, Path: u.Path, Sent: sent || r.idempotent, Err: scrubURLError(err)}
+		if context.Cause(actx) == errAttemptTimeout {
+			terr.Err = fmt.Errorf("no answer within %s: %w", c.timeout, context.DeadlineExceeded)
+		}
+		err = terr
 		switch {
 		case r.idempotent:
 			return nil, verdict{true, "transport error: " + err.Error()}, err
@@ -460,7 +460,10 @@ func (c *Client) attempt(ctx context.Context, r *request, u *url.URL, payload []
 		var err error
 		resp.Written, err = io.Copy(r.sink, hresp.Body)
 		if err != nil {
-			return nil, verdict{false, "a partly written download cannot be replayed"}, fmt.Errorf("mammoth: %s: reading %s after %d bytes: %w", r.op, u.Path, resp.Written, scrubURLError(err))
+			return nil, verdict{false, "a partly written download cannot be replayed"}, &TransportError{
+				Method: r.method, Path: u.Path, Sent: true,
+				Err: fmt.Errorf("%s: reading the body after %d bytes: %w", r.op, resp.Written, scrubURLError(err)),
+			}
 		}
 		return resp, verdict{}, nil
 	}

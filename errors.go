@@ -2,6 +2,7 @@ package mammoth
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -158,3 +159,30 @@ func (e *DecodeError) Error() string {
 
 // Unwrap returns the underlying error.
 func (e *DecodeError) Unwrap() error { return e.Err }
+
+// TransportError reports a request that got no HTTP answer: the connection
+// failed, was reset, or the attempt timed out ([WithTimeout]). It unwraps to
+// the network error, or to [context.DeadlineExceeded] for a timeout.
+type TransportError struct {
+	Method string
+	Path   string
+	// Sent is false only when the request provably never left the client,
+	// so the API cannot have acted on it.
+	Sent bool
+	// Err is the underlying error.
+	Err error
+}
+
+// Error says which request failed and how.
+func (e *TransportError) Error() string {
+	return "mammoth: " + e.Method + " " + e.Path + ": " + e.Err.Error()
+}
+
+// Unwrap returns the underlying error.
+func (e *TransportError) Unwrap() error { return e.Err }
+
+// Timeout reports whether the failure was a timeout, as [net.Error] does.
+func (e *TransportError) Timeout() bool {
+	var te interface{ Timeout() bool }
+	return errors.Is(e.Err, context.DeadlineExceeded) || (errors.As(e.Err, &te) && te.Timeout())
+}
