@@ -204,3 +204,13 @@ func TestSetCSVGeneratorNilRestoresDefault(t *testing.T) {
 	link := fileLink(t, s)
 	assert.Equal(t, mammothtest.DefaultCSV, string(rawWith(t, s, "GET", link, nil, nil).body))
 }
+
+func TestDownloadFailingGeneratorUnderAfterHandlingFault(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	link := fileLink(t, s)
+	s.SetCSVGenerator(testRef, 10, func(w io.Writer) error { return errors.New("broken") })
+	s.InjectFault(mammothtest.Fault{Route: mammothtest.RouteDownload, AfterHandling: true, Status: 500})
+	a := rawWith(t, s, "GET", link, nil, nil)
+	assert.Equal(t, http.StatusInternalServerError, a.status)
+}

@@ -337,6 +337,9 @@ func writeFault(w http.ResponseWriter, f *Fault) {
 // with a TCP reset when rst is set, else with an orderly close that leaves
 // what was sent readable.
 func closeConn(w http.ResponseWriter, rst bool) {
+	if _, ok := w.(*discardWriter); ok {
+		return // the answer is being thrown away anyway
+	}
 	conn, _, err := http.NewResponseController(w).Hijack()
 	switch {
 	case errors.Is(err, http.ErrHijacked):
