@@ -167,7 +167,14 @@ func TestRetry_ResetAfterTheBodyWasSent(t *testing.T) {
 			_, _ = io.Copy(io.Discard, r.Body)
 			hijackAndClose(w)
 		})
-XX, func(t *testing.T) {
+		_, err := f.client.Exports.AddExport(context.Background(), testRef, s3Spec)
+		var terr *TransportError
+		require.ErrorAs(t, err, &terr)
+		assert.True(t, terr.Sent)
+		assert.False(t, terr.Timeout())
+		assert.EqualValues(t, 1, count.Load())
+	})
+	t.Run("a list is retried", func(t *testing.T) {
 		t.Parallel()
 		f := setup(t)
 		var count atomic.Int64
