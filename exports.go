@@ -310,29 +310,40 @@ func prepareSpec(ref DataviewRef, spec *AddExportSpec, field string) (*AddExport
 // and a 204, an empty body or null carry neither.
 func (s *ExportsService) change(ctx context.Context, r *request) (*ExportChange, error) {
 	r.allowEmpty = true
-	var raw json.RawMessage
-	resp, err := s.client.do(ctx, r, &raw)
+	var body changeBody
+	resp, err := s.client.do(ctx, r, &body)
 	if err != nil {
 		return nil, err
 	}
-	return decodeChange(r.op, resp, raw)
+	return body.change(r.op, resp)
+}
+
+// changeBody holds every answer to a pipeline change, so that one pass
+// decodes whichever came.
+type changeBody struct {
+	Job       *Job         `json:"job"`
+	TriggerID *int         `json:"trigger_id"`
+	Status    ExportStatus `json:"status"`
+	FutureID  *int         `json:"future_id"`
 }
 
 func decodeChange(op string, resp *response, raw json.RawMessage) (*ExportChange, error) {
 	if resp.Empty || resp.StatusCode == http.StatusNoContent {
 		return &ExportChange{}, nil
 	}
-	var body struct {
-		Job       *Job         `json:"job"`
-		TriggerID *int         `json:"trigger_id"`
-		Status    ExportStatus `json:"status"`
-		FutureID  *int         `json:"future_id"`
+	var body changeBody
+	if err := json.Unmarshal(raw, &body); err != nil {
+		return nil, &DecodeError{Operation: op, StatusCode: resp.StatusCode, Err: err}
+	}
+	return body.change(op, resp)
+}
+
+func (body *changeBody) change(op string, resp *response) (*ExportChange, error) {
+	if resp.Empty || resp.StatusCode == http.StatusNoContent {
+		return &ExportChange{}, nil
 	}
 	fail := func(err error) (*ExportChange, error) {
 		return nil, &DecodeError{Operation: op, StatusCode: resp.StatusCode, Err: err}
-	}
-	if err := json.Unmarshal(raw, &body); err != nil {
-		return fail(err)
 	}
 	switch {
 	case resp.StatusCode == http.StatusAccepted:
