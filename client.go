@@ -161,6 +161,11 @@ func NewClientFromEnv(opts ...Option) (*Client, error) {
 	return NewClient(key, secret, opts...)
 }
 
+// CloseIdleConnections closes the connections the client keeps open for
+// reuse, as [http.Client.CloseIdleConnections] does. Connections in use are
+// not interrupted. The client stays usable.
+func (c *Client) CloseIdleConnections() { c.httpClient.CloseIdleConnections() }
+
 // BaseURL returns the API root the client sends its requests to.
 func (c *Client) BaseURL() string { return c.baseURLString }
 
