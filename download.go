@@ -39,8 +39,8 @@ const cleanupTimeout = 30 * time.Second
 // object-store link; the API credentials are sent only to the API's own
 // host.
 //
-// If the download fails part-way, w has received part of the file; the
-// error says how many bytes.
+// If the download fails part-way, w has received part of the file, and the
+// count returned says how much.
 func (s *ExportsService) DownloadCSV(ctx context.Context, ref DataviewRef, w io.Writer, opts *DownloadCSVOptions) (written int64, err error) {
 	if err := ref.validate(); err != nil {
 		return 0, err
@@ -61,14 +61,11 @@ func (s *ExportsService) DownloadCSV(ctx context.Context, ref DataviewRef, w io.
 	if err != nil {
 		return 0, err
 	}
-	jobID, ok := change.JobID()
-	if !ok {
-		return 0, errors.New("mammoth: DownloadCSV: the API started no job for the export")
-	}
 	var exportID int
 	if change.Modification != nil {
 		exportID = change.Modification.TriggerID
 	}
+	// From here on the export may exist, whatever happens next.
 	defer func() {
 		if o.KeepExport {
 			return
@@ -85,6 +82,10 @@ func (s *ExportsService) DownloadCSV(ctx context.Context, ref DataviewRef, w io.
 		}
 	}()
 
+	jobID, ok := change.JobID()
+	if !ok {
+		return 0, errors.New("mammoth: DownloadCSV: the API started no job for the export")
+	}
 	job, err := s.client.Jobs.WaitForJob(ctx, jobID, o.Wait)
 	if err != nil {
 		var failed *JobFailedError
@@ -106,14 +107,25 @@ func (s *ExportsService) DownloadCSV(ctx context.Context, ref DataviewRef, w io.
 	if err != nil || (fileURL.Scheme != "https" && fileURL.Scheme != "http") {
 		return 0, fmt.Errorf("mammoth: DownloadCSV: job %d returned an unusable file url", jobID)
 	}
-	resp, err := s.client.do(ctx, &request{
+	counted := &countingWriter{w: w}
+	_, err = s.client.do(ctx, &request{
 		op: "DownloadCSV", method: http.MethodGet, rawURL: fileURL.String(),
-		workspaceID: ref.WorkspaceID, idempotent: true, sink: w,
+		workspaceID: ref.WorkspaceID, idempotent: true, sink: counted,
 	}, nil)
-	if resp != nil {
-		written = resp.Written
-	}
-	return written, err
+	return counted.n, err
+}
+
+// countingWriter counts what reaches w, so that a download cut short still
+// reports how much the caller received.
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
 }
 
 // jobTriggerID reads the export id a job reports in its response, or 0.

@@ -603,3 +603,36 @@ func TestDownloadCSV_RejectsANilWriter(t *testing.T) {
 	assert.True(t, errors.As(err, &ve))
 	assert.Zero(t, f.requests.Load())
 }
+
+func TestDownloadCSV_CutShortReportsTheBytesReceived(t *testing.T) {
+	t.Parallel()
+	fileHost, _ := secondHost(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", "1000")
+		_, _ = io.WriteString(w, strings.Repeat("x", 300))
+	})
+	f := setup(t)
+	deletes := downloadFlow(t, f, fmt.Sprintf(`{"url":%q,"trigger_id":55}`, fileHost.URL+"/f.csv"))
+	var out strings.Builder
+	n, err := f.client.Exports.DownloadCSV(context.Background(), testRef, &out, nil)
+	var terr *TransportError
+	require.ErrorAs(t, err, &terr)
+	assert.EqualValues(t, 300, n)
+	assert.Equal(t, 300, out.Len())
+	assert.EqualValues(t, 1, deletes.Load())
+}
+
+func TestDownloadCSV_DraftAnswerStillRemovesTheExport(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	deletes := new(atomic.Int64)
+	f.dataview("POST", "/pipeline/exports", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 201, `{"trigger_id":55,"status":"added","future_id":null}`)
+	})
+	f.dataview("DELETE", "/pipeline/exports/55", func(w http.ResponseWriter, r *http.Request) {
+		deletes.Add(1)
+		w.WriteHeader(204)
+	})
+	_, err := f.client.Exports.DownloadCSV(context.Background(), testRef, io.Discard, nil)
+	assert.ErrorContains(t, err, "the API started no job")
+	assert.EqualValues(t, 1, deletes.Load())
+}
