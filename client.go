@@ -78,7 +78,10 @@ type Client struct {
 	// in its closure, out of reach of fmt's reflection, which prints
 	// unexported fields raw whatever methods their types have.
 	authenticate func(http.Header)
-	apiKeyHint   string
+	// scrub masks the secret in text the API sends back, in case an error
+	// answer echoes it.
+	scrub      func([]byte) []byte
+	apiKeyHint string
 
 	rawBaseURL        string
 	baseURL           *url.URL
@@ -115,6 +118,9 @@ func NewClient(apiKey, apiSecret string, opts ...Option) (*Client, error) {
 		authenticate: func(h http.Header) {
 			h[headerAPIKey] = []string{apiKey}
 			h[headerAPISecret] = []string{apiSecret}
+		},
+		scrub: func(b []byte) []byte {
+			return bytes.ReplaceAll(b, []byte(apiSecret), []byte("[REDACTED]"))
 		},
 		apiKeyHint: redact(apiKey),
 		rawBaseURL: DefaultBaseURL,
@@ -451,6 +457,7 @@ func (c *Client) attempt(ctx context.Context, r *request, u *url.URL, payload []
 
 	if hresp.StatusCode < 200 || hresp.StatusCode > 299 {
 		body, _ := io.ReadAll(io.LimitReader(hresp.Body, maxErrorBody))
+		body = c.scrub(body)
 		apiErr := newAPIError(r.method, u.Path, hresp.StatusCode, body, parseRetryAfter(hresp.Header.Get("Retry-After")))
 		return nil, retryableStatus(r.idempotent, hresp.StatusCode), apiErr
 	}
