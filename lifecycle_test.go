@@ -636,3 +636,28 @@ func TestDownloadCSV_DraftAnswerStillRemovesTheExport(t *testing.T) {
 	assert.ErrorContains(t, err, "the API started no job")
 	assert.EqualValues(t, 1, deletes.Load())
 }
+
+func TestAllExports_NextLinkOnAnotherHostIsNeverFollowed(t *testing.T) {
+	t.Parallel()
+	var visits atomic.Int64
+	other, leaks := secondHost(t, func(w http.ResponseWriter, r *http.Request) {
+		visits.Add(1)
+		writeJSON(w, 200, `{"next":"","exports":[{"id":999}]}`)
+	})
+	f := setup(t)
+	f.dataview("GET", "/pipeline/exports", func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Get("offset") == "" {
+			writeJSON(w, 200, `{"limit":1,"offset":0,"next":"`+other.URL+`/api/v2/steal?offset=1","exports":[{"id":1}]}`)
+			return
+		}
+		writeJSON(w, 200, `{"limit":1,"offset":1,"next":"","exports":[]}`)
+	})
+	var ids []int
+	for exp, err := range f.client.Exports.AllExports(context.Background(), testRef, &ListExportsOptions{Limit: Ptr(1)}) {
+		require.NoError(t, err)
+		ids = append(ids, *exp.ID)
+	}
+	assert.Equal(t, []int{1}, ids)
+	assert.Zero(t, visits.Load(), "paging is by offset on the API's own host")
+	assert.Zero(t, leaks.Load())
+}
