@@ -261,7 +261,7 @@ func (s *ExportsService) AddExport(ctx context.Context, ref DataviewRef, spec *A
 		return nil, err
 	}
 	return s.change(ctx, &request{
-		op: "AddExport", method: http.MethodPost, path: exportsPath(ref), body: body,
+		op: "AddExport", method: http.MethodPost, path: exportsPath(ref), body: body.wire(),
 		workspaceID: ref.WorkspaceID,
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"reflect"
 )
 
 // DataviewRef names the dataview an export operation is about: the four ids
@@ -101,54 +102,87 @@ type AddExportSpec struct {
 }
 
 // addExportSpecWire fixes the key order and spelling of AddExportSpec on the
-// wire.
+// wire. The object fields hold their value, or emptyJSONObject for {}.
 type addExportSpecWire struct {
-	DataviewID           int             `json:"DATAVIEW_ID"`
-	Sequence             *int            `json:"sequence"`
-	TriggerID            *int            `json:"TRIGGER_ID"`
-	EndOfPipeline        bool            `json:"end_of_pipeline"`
-	HandlerType          HandlerType     `json:"handler_type"`
-	TriggerType          TriggerType     `json:"trigger_type"`
-	TargetProperties     json.RawMessage `json:"target_properties"`
-	AdditionalProperties map[string]any  `json:"additional_properties"`
-	Condition            map[string]any  `json:"condition"`
-	RunImmediately       bool            `json:"run_immediately"`
-	ValidateOnly         bool            `json:"validate_only"`
+	DataviewID           int         `json:"DATAVIEW_ID"`
+	Sequence             *int        `json:"sequence"`
+	TriggerID            *int        `json:"TRIGGER_ID"`
+	EndOfPipeline        bool        `json:"end_of_pipeline"`
+	HandlerType          HandlerType `json:"handler_type"`
+	TriggerType          TriggerType `json:"trigger_type"`
+	TargetProperties     any         `json:"target_properties"`
+	AdditionalProperties any         `json:"additional_properties"`
+	Condition            any         `json:"condition"`
+	RunImmediately       bool        `json:"run_immediately"`
+	ValidateOnly         bool        `json:"validate_only"`
 }
+
+// emptyJSONObject encodes as {}.
+var emptyJSONObject = struct{}{}
 
 var emptyObject = json.RawMessage("{}")
 
-// MarshalJSON implements [json.Marshaler], writing all eleven keys.
-func (s AddExportSpec) MarshalJSON() ([]byte, error) {
-	w := addExportSpecWire{
+// wire returns the spec as it goes on the wire. Encoding it gives the same
+// bytes as MarshalJSON, without a second pass over them.
+func (s AddExportSpec) wire() *addExportSpecWire {
+	w := &addExportSpecWire{
 		DataviewID:           s.DataviewID,
 		Sequence:             s.Sequence,
 		TriggerID:            s.TriggerID,
 		EndOfPipeline:        s.EndOfPipeline == nil || *s.EndOfPipeline,
 		HandlerType:          s.HandlerType,
 		TriggerType:          s.TriggerType,
-		TargetProperties:     emptyObject,
-		AdditionalProperties: s.AdditionalProperties,
-		Condition:            s.Condition,
+		TargetProperties:     emptyJSONObject,
+		AdditionalProperties: emptyJSONObject,
+		Condition:            emptyJSONObject,
 		RunImmediately:       s.RunImmediately,
 		ValidateOnly:         s.ValidateOnly,
 	}
-	if !isNil(s.TargetProperties) {
-		b, err := json.Marshal(s.TargetProperties)
-		if err != nil {
-			return nil, fmt.Errorf("mammoth: encoding target_properties: %w", err)
-		}
-		if !bytes.Equal(b, []byte("null")) {
-			w.TargetProperties = b
-		}
+	switch tp := s.TargetProperties; {
+	case isNil(tp):
+	case neverNullJSON(tp):
+		w.TargetProperties = tp
+	default:
+		w.TargetProperties = targetJSON{tp}
 	}
-	if w.AdditionalProperties == nil {
-		w.AdditionalProperties = map[string]any{}
+	if s.AdditionalProperties != nil {
+		w.AdditionalProperties = s.AdditionalProperties
 	}
-	if w.Condition == nil {
-		w.Condition = map[string]any{}
+	if s.Condition != nil {
+		w.Condition = s.Condition
 	}
-	return json.Marshal(w)
+	return w
+}
+
+var jsonMarshalerType = reflect.TypeFor[json.Marshaler]()
+
+// neverNullJSON reports whether v, not nil, is a struct or map that
+// encoding/json writes as an object by itself: no MarshalJSON of its own
+// that could answer null.
+func neverNullJSON(v any) bool {
+	t := reflect.TypeOf(v)
+	k := t.Kind()
+	return (k == reflect.Struct || k == reflect.Map) && !t.Implements(jsonMarshalerType)
+}
+
+// targetJSON encodes target properties that may encode as null as {}
+// instead.
+type targetJSON struct{ v TargetProperties }
+
+func (t targetJSON) MarshalJSON() ([]byte, error) {
+	b, err := json.Marshal(t.v)
+	if err != nil {
+		return nil, fmt.Errorf("mammoth: encoding target_properties: %w", err)
+	}
+	if bytes.Equal(b, []byte("null")) {
+		return emptyObject, nil
+	}
+	return b, nil
+}
+
+// MarshalJSON implements [json.Marshaler], writing all eleven keys.
+func (s AddExportSpec) MarshalJSON() ([]byte, error) {
+	return json.Marshal(s.wire())
 }
 
 // UnmarshalJSON implements [json.Unmarshaler]. Target properties decode as
