@@ -342,20 +342,23 @@ func (c *Client) do(ctx context.Context, r *request, out any) (*response, error)
 	if r.query != "" {
 		target += "?" + r.query
 	}
-	u, err := url.Parse(target)
+	// Every attempt sends a shallow copy of this request: the URL is parsed
+	// and the headers are set once per call.
+	tmpl, err := http.NewRequestWithContext(ctx, r.method, target, nil)
 	if err != nil {
 		return nil, fmt.Errorf("mammoth: %s: bad URL: %w", r.op, err)
 	}
+	u := tmpl.URL
 	var payload []byte
 	if r.body != nil {
 		if payload, err = json.Marshal(r.body); err != nil {
 			return nil, fmt.Errorf("mammoth: %s: encoding request: %w", r.op, err)
 		}
 	}
-	withCreds := c.sameOrigin(u)
+	c.setHeaders(tmpl.Header, r, payload != nil, c.sameOrigin(u))
 	for attempt := 1; ; attempt++ {
 		start := time.Now()
-		resp, v, err := c.attempt(ctx, r, u, payload, withCreds, out)
+		resp, v, err := c.attempt(ctx, r, tmpl, payload, out)
 		c.logAttempt(ctx, r, u, attempt, resp, err, time.Since(start))
 		if err == nil {
 			return resp, nil
@@ -395,8 +398,28 @@ type verdict struct {
 	reason string
 }
 
-// attempt sends the request once.
-func (c *Client) attempt(ctx context.Context, r *request, u *url.URL, payload []byte, withCreds bool, out any) (*response, verdict, error) {
+// setHeaders sets the headers of a request: the credentials only when
+// withCreds.
+func (c *Client) setHeaders(h http.Header, r *request, hasBody, withCreds bool) {
+	if hasBody {
+		h.Set("Content-Type", "application/json")
+	}
+	h.Set("User-Agent", c.userAgent)
+	if r.sink == nil {
+		h.Set("Accept", "application/json")
+	}
+	if withCreds {
+		c.authenticate(h)
+		if r.workspaceID > 0 {
+			h.Set(headerWorkspaceID, strconv.Itoa(r.workspaceID))
+		}
+	}
+}
+
+// attempt sends the request once: a copy of tmpl with its own context and
+// body.
+func (c *Client) attempt(ctx context.Context, r *request, tmpl *http.Request, payload []byte, out any) (*response, verdict, error) {
+	u := tmpl.URL
 	actx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	var timer *time.Timer
@@ -413,25 +436,11 @@ func (c *Client) attempt(ctx context.Context, r *request, u *url.URL, payload []
 			WroteHeaders: func() { wroteMu.Lock(); wrote = true; wroteMu.Unlock() },
 		})
 	}
-	req, err := http.NewRequestWithContext(actx, r.method, u.String(), nil)
-	if err != nil {
-		return nil, verdict{}, fmt.Errorf("mammoth: %s: %w", r.op, err)
-	}
+	req := tmpl.WithContext(actx)
 	if payload != nil {
 		req.Body = io.NopCloser(bytes.NewReader(payload))
 		req.ContentLength = int64(len(payload))
 		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(payload)), nil }
-		req.Header.Set("Content-Type", "application/json")
-	}
-	req.Header.Set("User-Agent", c.userAgent)
-	if r.sink == nil {
-		req.Header.Set("Accept", "application/json")
-	}
-	if withCreds {
-		c.authenticate(req.Header)
-		if r.workspaceID > 0 {
-			req.Header.Set(headerWorkspaceID, strconv.Itoa(r.workspaceID))
-		}
 	}
 
 	hresp, err := c.httpClient.Do(req)
