@@ -1,0 +1,371 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/mammoth-io/mammoth-go"
+)
+
+// env is everything the tool takes from the process it runs in, so that
+// tests can run it in-process with their own streams, environment, clock
+// and idea of what is a terminal.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	getenv         func(string) string
+	// isTerminal reports whether a stream (stdin, stdout or stderr above)
+	// is an interactive terminal.
+	isTerminal func(stream any) bool
+	now        func() time.Time
+}
+
+// osEnv is the environment of the running process.
+func osEnv() *env {
+	return &env{
+		stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr,
+		getenv: os.Getenv, isTerminal: isCharDevice, now: time.Now,
+	}
+}
+
+// isCharDevice reports whether stream is a file open on a character device,
+// which is what a terminal is.
+func isCharDevice(stream any) bool {
+	f, ok := stream.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// globals are the flags every command accepts, before the command or among
+// its own flags.
+type globals struct {
+	output  outputFormat
+	demo    bool
+	verbose bool
+	version bool
+	help    bool
+}
+
+// register adds the flags to fs, keeping the values already parsed.
+func (g *globals) register(fs *flag.FlagSet) {
+	fs.Var(&g.output, "output", "output `format`: table, json or jsonl")
+	fs.BoolVar(&g.demo, "demo", g.demo, "run against an in-process fake API seeded with sample data")
+	fs.BoolVar(&g.verbose, "verbose", g.verbose, "log each API request to stderr")
+	fs.BoolVar(&g.version, "version", g.version, "print the version and exit")
+	fs.BoolVar(&g.help, "help", g.help, "show help")
+	fs.BoolVar(&g.help, "h", g.help, "show help")
+}
+
+// outputFormat is the value of --output.
+type outputFormat string
+
+func (o *outputFormat) String() string { return string(*o) }
+
+func (o *outputFormat) Set(s string) error {
+	switch s {
+	case "table", "json", "jsonl":
+		*o = outputFormat(s)
+		return nil
+	}
+	return errors.New("must be table, json or jsonl")
+}
+
+func (o outputFormat) isJSON() bool { return o == "json" || o == "jsonl" }
+
+// run runs the tool with args (without the program name) and returns its
+// exit status.
+func run(ctx context.Context, args []string, e *env) int {
+	g := &globals{output: "table"}
+	root := newFlagSet("mammoth")
+	g.register(root)
+	if err := root.Parse(args); err != nil {
+		return finish(ctx, e, g, "", flagError("mammoth", err))
+	}
+	rest := root.Args()
+	switch {
+	case g.version:
+		fmt.Fprintf(e.stdout, "mammoth %s\n", mammoth.Version)
+		return exitOK
+	case g.help:
+		writeRootHelp(e.stdout)
+		return exitOK
+	case len(rest) == 0:
+		writeRootHelp(e.stderr)
+		return exitUsage
+	}
+	switch rest[0] {
+	case "help":
+		return finish(ctx, e, g, "help", help(e.stdout, rest[1:]))
+	case "completion":
+		return finish(ctx, e, g, "completion", completion(e.stdout, rest[1:]))
+	}
+	if !isGroup(rest[0]) {
+		return finish(ctx, e, g, "", usagef("unknown command %q; run 'mammoth --help' for the list", rest[0]))
+	}
+	cmd, err := lookup(rest[0], rest[1:])
+	if errors.Is(err, flag.ErrHelp) {
+		return finish(ctx, e, g, rest[0], help(e.stdout, rest[:1]))
+	}
+	if err != nil {
+		return finish(ctx, e, g, rest[0], err)
+	}
+	return finish(ctx, e, g, cmd.path(), invoke(ctx, e, g, cmd, rest[2:]))
+}
+
+// lookup finds the command a group and its subcommand name.
+func lookup(group string, rest []string) (*command, error) {
+	if !isGroup(group) {
+		return nil, usagef("unknown command %q; run 'mammoth --help' for the list", group)
+	}
+	if len(rest) == 0 {
+		return nil, usagef("missing subcommand: %s", strings.Join(subcommands(group), ", "))
+	}
+	if rest[0] == "-h" || rest[0] == "--help" || rest[0] == "-help" {
+		return nil, flag.ErrHelp
+	}
+	for i := range commands {
+		if c := &commands[i]; c.group == group && c.name == rest[0] {
+			return c, nil
+		}
+	}
+	return nil, usagef("unknown subcommand %q; %s has: %s", rest[0], group, strings.Join(subcommands(group), ", "))
+}
+
+// call is one command being carried out: what its action needs.
+type call struct {
+	env      *env
+	out      *printer
+	client   *mammoth.Client
+	ref      mammoth.DataviewRef
+	id       int  // the EXPORT_ID or JOB_ID argument
+	demo     bool // talking to the in-process fake
+	progress bool // draw progress on stderr
+	// rawStdout is set by a command that writes data, not a document, to
+	// stdout; errors then stay off it.
+	rawStdout bool
+}
+
+// invoke parses a command's flags and arguments, connects and runs it.
+func invoke(ctx context.Context, e *env, g *globals, cmd *command, args []string) error {
+	fs := newFlagSet(cmd.path())
+	g.register(fs)
+	ids := cmd.registerIDs(fs)
+	act := cmd.setup(fs)
+	pos, err := parseInterspersed(fs, args)
+	if err != nil {
+		return flagError(cmd.path(), err)
+	}
+	if g.help {
+		writeCommandHelp(e.stdout, cmd)
+		return nil
+	}
+	c := &call{env: e, out: &printer{w: e.stdout, format: g.output}, demo: g.demo}
+	if c.id, err = cmd.parseArg(pos); err != nil {
+		return err
+	}
+	if c.ref, err = ids.resolve(e.getenv, g.demo); err != nil {
+		return err
+	}
+	// Progress would garble the request log, which goes to stderr too.
+	c.progress = !g.verbose && e.isTerminal(e.stderr)
+	var closeDemo func()
+	if c.client, closeDemo, err = connect(e, g, c.ref.WorkspaceID); err != nil {
+		return err
+	}
+	defer closeDemo()
+	if err := act(ctx, c); err != nil {
+		ce := classify(ctx, err, subjectOf(cmd, c))
+		ce.noStdout = c.rawStdout
+		return ce
+	}
+	return nil
+}
+
+// connect makes the client: to the in-process fake with --demo, else to
+// the API the environment names, with the credentials it holds.
+func connect(e *env, g *globals, workspaceID int) (*mammoth.Client, func(), error) {
+	opts := []mammoth.Option{mammoth.WithUserAgent("mammoth-cli/" + mammoth.Version)}
+	if g.verbose {
+		logger := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+		opts = append(opts, mammoth.WithLogger(logger))
+	}
+	if workspaceID > 0 {
+		opts = append(opts, mammoth.WithWorkspaceID(workspaceID))
+	}
+	if g.demo {
+		srv := startDemo(e.now)
+		client, err := mammoth.NewClient(srv.APIKey(), srv.APISecret(), append(opts, mammoth.WithBaseURL(srv.URL()))...)
+		return client, srv.Close, err
+	}
+	key, secret := e.getenv("MAMMOTH_API_KEY"), e.getenv("MAMMOTH_API_SECRET")
+	if key == "" || secret == "" {
+		return nil, nil, &cliError{code: exitAuth, kind: "auth",
+			msg: "no credentials: set MAMMOTH_API_KEY and MAMMOTH_API_SECRET, or try --demo"}
+	}
+	if base := e.getenv("MAMMOTH_BASE_URL"); base != "" {
+		opts = append(opts, mammoth.WithBaseURL(base))
+	}
+	client, err := mammoth.NewClient(key, secret, opts...)
+	return client, func() {}, err
+}
+
+func newFlagSet(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	return fs
+}
+
+// parseInterspersed parses flags wherever they stand among the positional
+// arguments, which it returns; everything after "--" is positional.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if n := len(args) - len(rest); n > 0 && args[n-1] == "--" {
+			return append(pos, rest...), nil
+		}
+		if len(rest) == 0 {
+			return pos, nil
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
+	}
+}
+
+// optional is an integer or boolean flag that knows whether it was given.
+// As a boolean, --runnable means true, --runnable=false false, and neither
+// no filter.
+type optional[T int | bool] struct {
+	v   T
+	set bool
+}
+
+func (o *optional[T]) String() string {
+	if o == nil || !o.set {
+		return ""
+	}
+	return fmt.Sprint(o.v)
+}
+
+func (o *optional[T]) Set(s string) error {
+	switch p := any(&o.v).(type) {
+	case *int:
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			return errors.New("must be a whole number")
+		}
+		*p = n
+	case *bool:
+		b, err := strconv.ParseBool(s)
+		if err != nil {
+			return errors.New("must be true or false")
+		}
+		*p = b
+	}
+	o.set = true
+	return nil
+}
+
+// IsBoolFlag lets a boolean be given without a value.
+func (o *optional[T]) IsBoolFlag() bool {
+	_, ok := any(o.v).(bool)
+	return ok
+}
+
+// ptr returns the value, or nil when the flag was not given.
+func (o *optional[T]) ptr() *T {
+	if !o.set {
+		return nil
+	}
+	return &o.v
+}
+
+// idFlag is one id of the dataview ref: a flag with an environment
+// variable as its default.
+type idFlag struct {
+	name, env string
+	optional[int]
+}
+
+// idFlags are the ids a command takes: the four of a dataview for the
+// exports commands, the workspace alone (optional) for the jobs commands.
+type idFlags struct {
+	ids      []idFlag
+	required bool
+}
+
+func newIDFlags(group string) *idFlags {
+	all := []idFlag{
+		{name: "workspace", env: "MAMMOTH_WORKSPACE_ID"},
+		{name: "project", env: "MAMMOTH_PROJECT_ID"},
+		{name: "dataset", env: "MAMMOTH_DATASET_ID"},
+		{name: "dataview", env: "MAMMOTH_DATAVIEW_ID"},
+	}
+	if group == "jobs" {
+		return &idFlags{ids: all[:1]}
+	}
+	return &idFlags{ids: all, required: true}
+}
+
+func (f *idFlags) register(fs *flag.FlagSet) {
+	for i := range f.ids {
+		id := &f.ids[i]
+		fs.Var(&id.optional, id.name, fmt.Sprintf("%s `id` (default $%s)", id.name, id.env))
+	}
+}
+
+// resolve fills the ids from the flags, else the environment, else (with
+// --demo) the sample dataview, and reports the required ones missing.
+func (f *idFlags) resolve(getenv func(string) string, demo bool) (mammoth.DataviewRef, error) {
+	demoIDs := []int{demoRef.WorkspaceID, demoRef.ProjectID, demoRef.DatasetID, demoRef.DataviewID}
+	var vals [4]int
+	var missing []string
+	for i := range f.ids {
+		id := &f.ids[i]
+		if v := getenv(id.env); !id.set && v != "" {
+			if err := id.Set(v); err != nil {
+				return mammoth.DataviewRef{}, usagef("$%s=%q: %v", id.env, v, err)
+			}
+		}
+		switch {
+		case id.set:
+			vals[i] = id.v
+		case demo:
+			vals[i] = demoIDs[i]
+		case f.required:
+			missing = append(missing, "--"+id.name)
+		}
+	}
+	if len(missing) > 0 {
+		return mammoth.DataviewRef{}, usagef("missing %s (or set %s)", strings.Join(missing, ", "), envNames(f.ids, missing))
+	}
+	return mammoth.DataviewRef{WorkspaceID: vals[0], ProjectID: vals[1], DatasetID: vals[2], DataviewID: vals[3]}, nil
+}
+
+// envNames lists the environment variables behind the missing flags.
+func envNames(ids []idFlag, missing []string) string {
+	var names []string
+	for _, id := range ids {
+		for _, m := range missing {
+			if m == "--"+id.name {
+				names = append(names, "$"+id.env)
+			}
+		}
+	}
+	return strings.Join(names, ", ")
+}
