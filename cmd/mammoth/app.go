@@ -166,7 +166,11 @@ func invoke(ctx context.Context, e *env, g *globals, cmd *command, args []string
 	if err != nil {
 		return flagError(cmd.path(), err)
 	}
-	if g.help {
+	switch {
+	case g.version:
+		fmt.Fprintf(e.stdout, "mammoth %s\n", mammoth.Version)
+		return nil
+	case g.help:
 		writeCommandHelp(e.stdout, cmd)
 		return nil
 	}

@@ -94,7 +94,7 @@ func classify(ctx context.Context, err error, about subject) *cliError {
 	switch {
 	case errors.As(err, &ce):
 		return ce
-	case ctx.Err() != nil && errors.Is(err, context.Canceled):
+	case errors.Is(ctx.Err(), context.Canceled):
 		return &cliError{code: exitInterrupted, kind: "interrupted", msg: "interrupted"}
 	case errors.As(err, &verr):
 		return &cliError{code: exitUsage, kind: "usage", msg: fmt.Sprintf("invalid %s: %s", flagFor(verr.Field), verr.Reason)}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -34,7 +35,8 @@ type harness struct {
 	srv      *mammothtest.Server
 	env      map[string]string
 	stdin    string
-	terminal bool // stdin and stderr are "terminals"
+	terminal bool      // stdin and stderr are "terminals"
+	tee      io.Writer // also gets stdout, if set
 }
 
 func newHarness(t *testing.T, opts ...mammothtest.Option) *harness {
@@ -70,9 +72,13 @@ func (h *harness) run(cmdline string) result {
 func (h *harness) runArgs(ctx context.Context, args ...string) result {
 	h.t.Helper()
 	var stdout, stderr bytes.Buffer
+	var out io.Writer = &stdout
+	if h.tee != nil {
+		out = io.MultiWriter(&stdout, h.tee)
+	}
 	stdin := strings.NewReader(h.stdin)
 	e := &env{
-		stdin: stdin, stdout: &stdout, stderr: &stderr,
+		stdin: stdin, stdout: out, stderr: &stderr,
 		getenv:     func(k string) string { return h.env[k] },
 		isTerminal: func(s any) bool { return h.terminal && (s == stdin || s == &stderr) },
 		now:        fixedNow,
