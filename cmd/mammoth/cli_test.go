@@ -439,6 +439,7 @@ func TestHelp_EveryCommand(t *testing.T) {
 	}
 	assert.Equal(t, h.run("help"), h.run("--help"))
 	assert.Equal(t, h.run("help jobs"), h.run("jobs --help"))
+	assert.Equal(t, h.run("help completion"), h.run("completion --help"))
 }
 
 // completionScript finds a shell and gets the completion script for it,
@@ -503,4 +504,16 @@ compadd() { [[ $1 == -- ]] && shift; local w; local -a out; for w in "$@"; do [[
 			}
 		})
 	}
+}
+
+func TestRecord_ShowsNestedJSONAsReadableText(t *testing.T) {
+	t.Parallel()
+	var b strings.Builder
+	v := struct {
+		Name     string          `json:"name"`
+		Response json.RawMessage `json:"response"`
+		Missing  *int            `json:"missing"`
+	}{Name: "a<b>", Response: json.RawMessage(`{"url": "https://x/f.csv?a=1\u0026b=2", "rows": 12345678901234567890}`)}
+	require.NoError(t, writeRecord(&b, "job.", v))
+	assert.Equal(t, "job.name\ta<b>\njob.response\t{\"rows\":12345678901234567890,\"url\":\"https://x/f.csv?a=1&b=2\"}\n", b.String())
 }

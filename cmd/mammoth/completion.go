@@ -27,6 +27,9 @@ func completion(w io.Writer, args []string) error {
 	}
 	var sh shell
 	switch args[0] {
+	case "-h", "-help", "--help":
+		_, err := io.WriteString(w, completionHelp)
+		return err
 	case "bash":
 		sh = bash
 	case "zsh":

@@ -24,6 +24,12 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	go func() {
+		// The first Ctrl-C cancels the work, which then cleans up (a
+		// download deletes its temporary export); a second one kills.
+		<-ctx.Done()
+		stop()
+	}()
 	code := run(ctx, os.Args[1:], osEnv())
 	stop()
 	os.Exit(code)

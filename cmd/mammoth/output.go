@@ -98,16 +98,33 @@ func writeRecord(w io.Writer, prefix string, v any) error {
 		if string(raw) == "null" {
 			continue
 		}
-		text := string(raw)
-		var s string
-		if json.Unmarshal(raw, &s) == nil {
-			text = s
-		}
-		if _, err := fmt.Fprintf(w, "%s%s\t%s\n", prefix, key, text); err != nil {
+		if _, err := fmt.Fprintf(w, "%s%s\t%s\n", prefix, key, cellJSON(raw)); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// cellJSON is a JSON value as a table shows it: a string as its text,
+// anything else as compact JSON without the escapes the API may have sent
+// ("\u0026" for "&").
+func cellJSON(raw json.RawMessage) string {
+	var v any
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	if dec.Decode(&v) != nil {
+		return string(raw)
+	}
+	if s, ok := v.(string); ok {
+		return s
+	}
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if enc.Encode(v) != nil {
+		return string(raw)
+	}
+	return strings.TrimSuffix(b.String(), "\n")
 }
 
 // listView is the JSON output of exports list: the page's limit, offset
