@@ -123,11 +123,9 @@ func run(ctx context.Context, args []string, e *env) int {
 	return finish(ctx, e, g, cmd.path(), invoke(ctx, e, g, cmd, rest[2:]))
 }
 
-// lookup finds the command a group and its subcommand name.
+// lookup finds the command that a group's subcommand names, or returns
+// flag.ErrHelp for a request for the group's help.
 func lookup(group string, rest []string) (*command, error) {
-	if !isGroup(group) {
-		return nil, usagef("unknown command %q; run 'mammoth --help' for the list", group)
-	}
 	if len(rest) == 0 {
 		return nil, usagef("missing subcommand: %s", strings.Join(subcommands(group), ", "))
 	}

@@ -250,7 +250,8 @@ func changeCommand(setup func(fs *flag.FlagSet) changeFunc) func(fs *flag.FlagSe
 			if err := c.out.change(view); err != nil {
 				return err
 			}
-			if ok && !w.wait && !known.IsTerminal() && !c.out.format.isJSON() {
+			// The demo forgets its jobs when the command ends.
+			if ok && !w.wait && !known.IsTerminal() && !c.out.format.isJSON() && !c.demo {
 				fmt.Fprintf(c.env.stderr, "Job %d is carrying out the change; 'mammoth jobs wait %d' waits for it.\n", id, id)
 			}
 			return nil
@@ -303,15 +304,14 @@ func (c *call) waitJob(ctx context.Context, id int, known mammoth.JobStatus, w w
 	}
 	p := c.startProgress(func(elapsed time.Duration) string { return label + " " + formatElapsed(elapsed) })
 	job, err := c.client.Jobs.WaitForJob(wctx, id, &mammoth.WaitOptions{PollInterval: c.pollInterval(w.poll)})
-	switch {
-	case err == nil:
-		p.stop(fmt.Sprintf("job %d %s after %s", id, job.Status, formatElapsed(p.elapsed())))
-	case ctx.Err() == nil && wctx.Err() != nil:
-		p.stop("")
+	final := ""
+	if err == nil {
+		final = fmt.Sprintf("job %d %s after %s", id, job.Status, formatElapsed(p.elapsed()))
+	}
+	p.stop(final)
+	if err != nil && ctx.Err() == nil && wctx.Err() != nil {
 		return nil, &cliError{code: exitError, kind: "timeout",
 			msg: fmt.Sprintf("job %d has not finished after %s; 'mammoth jobs wait %d' waits again", id, w.timeout, id)}
-	default:
-		p.stop("")
 	}
 	return job, err
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -47,12 +46,9 @@ func usagef(format string, args ...any) error {
 	return &cliError{code: exitUsage, kind: "usage", msg: fmt.Sprintf(format, args...)}
 }
 
-// flagError turns a flag parsing error into a usage error, or passes
-// flag.ErrHelp through.
+// flagError turns a flag parsing error into a usage error. (Parsing never
+// returns flag.ErrHelp: -h and --help are flags of their own.)
 func flagError(path string, err error) error {
-	if errors.Is(err, flag.ErrHelp) {
-		return err
-	}
 	msg := flagName.ReplaceAllString(err.Error(), "$1--$2")
 	if path == "mammoth" {
 		return usagef("%s; run 'mammoth --help'", msg)
@@ -207,12 +203,6 @@ func flagFor(field string) string {
 // on stderr, and with --output json or jsonl the JSON error on stdout.
 func finish(ctx context.Context, e *env, g *globals, path string, err error) int {
 	if err == nil {
-		return exitOK
-	}
-	if errors.Is(err, flag.ErrHelp) {
-		if path == "mammoth" {
-			writeRootHelp(e.stdout)
-		}
 		return exitOK
 	}
 	ce := classify(ctx, err, subject{what: "the resource", check: "check the ids"})
