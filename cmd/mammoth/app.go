@@ -32,19 +32,24 @@ type env struct {
 func osEnv() *env {
 	return &env{
 		stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr,
-		getenv: os.Getenv, isTerminal: isCharDevice, now: time.Now,
+		getenv: os.Getenv, isTerminal: isTerminal, now: time.Now,
 	}
 }
 
-// isCharDevice reports whether stream is a file open on a character device,
-// which is what a terminal is.
-func isCharDevice(stream any) bool {
+// isTerminal reports whether stream is a file open on a terminal: a
+// character device other than the null device, which is one too and is
+// what stdin is in cron jobs and many CI runners.
+func isTerminal(stream any) bool {
 	f, ok := stream.(*os.File)
 	if !ok {
 		return false
 	}
 	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+	if err != nil || fi.Mode()&os.ModeCharDevice == 0 {
+		return false
+	}
+	null, err := os.Stat(os.DevNull)
+	return err != nil || !os.SameFile(fi, null)
 }
 
 // globals are the flags every command accepts, before the command or among

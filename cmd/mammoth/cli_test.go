@@ -517,3 +517,25 @@ func TestRecord_ShowsNestedJSONAsReadableText(t *testing.T) {
 	require.NoError(t, writeRecord(&b, "job.", v))
 	assert.Equal(t, "job.name\ta<b>\njob.response\t{\"rows\":12345678901234567890,\"url\":\"https://x/f.csv?a=1&b=2\"}\n", b.String())
 }
+
+func TestIsTerminal_NotForFilesPipesOrTheNullDevice(t *testing.T) {
+	t.Parallel()
+	null, err := os.Open(os.DevNull)
+	require.NoError(t, err)
+	defer null.Close()
+	assert.False(t, isTerminal(null), "stdin is often %s in cron and CI", os.DevNull)
+	regular, err := os.Open("testdata/spec_s3.json")
+	require.NoError(t, err)
+	defer regular.Close()
+	assert.False(t, isTerminal(regular))
+	r, w, err := os.Pipe()
+	require.NoError(t, err)
+	defer r.Close()
+	defer w.Close()
+	assert.False(t, isTerminal(r))
+	assert.False(t, isTerminal(&strings.Builder{}))
+	if tty, err := os.Open("/dev/tty"); err == nil {
+		defer tty.Close()
+		assert.True(t, isTerminal(tty))
+	}
+}
