@@ -115,6 +115,9 @@ type WaitOptions struct {
 	// Timeout bounds the whole wait; 0 means no bound beyond the
 	// context's deadline.
 	Timeout time.Duration
+	// OnPoll, if set, is called with the job after every poll, finished or
+	// not, on the waiting goroutine: for progress reports.
+	OnPoll func(*Job)
 }
 
 const (
@@ -164,6 +167,9 @@ func (s *JobsService) WaitForJob(ctx context.Context, jobID int, opts *WaitOptio
 		job, err := s.GetJob(ctx, jobID)
 		if err != nil {
 			return nil, err
+		}
+		if o.OnPoll != nil {
+			o.OnPoll(job)
 		}
 		switch job.Status {
 		case JobStatusSuccess:

@@ -125,8 +125,10 @@ func TestWaitForJob_PollsUntilSuccess(t *testing.T) {
 	t.Parallel()
 	f := setup(t)
 	polls := jobSequence(t, f, 5, `{"job":{"id":5,"status":"success","response":{"url":"u"}}}`, "processing", "processing")
-	job, err := f.client.Jobs.WaitForJob(context.Background(), 5, nil)
+	var seen []JobStatus
+	job, err := f.client.Jobs.WaitForJob(context.Background(), 5, &WaitOptions{OnPoll: func(j *Job) { seen = append(seen, j.Status) }})
 	require.NoError(t, err)
+	assert.Equal(t, []JobStatus{JobStatusProcessing, JobStatusProcessing, JobStatusSuccess}, seen)
 	assert.Equal(t, JobStatusSuccess, job.Status)
 	assert.EqualValues(t, 3, polls.Load())
 	assert.Equal(t, []time.Duration{2 * time.Second, 2 * time.Second}, f.waits(), "default interval 2s")
