@@ -398,12 +398,9 @@ func (s *ExportsService) CreateS3Export(ctx context.Context, ref DataviewRef, re
 	if req.File == "" {
 		return nil, &ValidationError{Field: "S3ExportRequest.File", Reason: "must not be empty"}
 	}
-	trigger := req.TriggerType
-	if trigger == "" {
-		trigger = TriggerTypeNone
-	}
-	if !trigger.IsKnown() {
-		return nil, &ValidationError{Field: "S3ExportRequest.TriggerType", Reason: fmt.Sprintf("%q is not a known trigger type", trigger)}
+	trigger, err := triggerOrDefault(req.TriggerType, TriggerTypeNone, "S3ExportRequest.TriggerType")
+	if err != nil {
+		return nil, err
 	}
 	fileType := req.FileType
 	if fileType == "" {
@@ -423,6 +420,18 @@ func (s *ExportsService) CreateS3Export(ctx context.Context, ref DataviewRef, re
 		Condition:      req.Condition,
 		RunImmediately: req.RunImmediately == nil || *req.RunImmediately,
 	})
+}
+
+// triggerOrDefault returns t, or def when t is unset, refusing a trigger
+// type the typed requests do not know.
+func triggerOrDefault(t, def TriggerType, field string) (TriggerType, error) {
+	if t == "" {
+		return def, nil
+	}
+	if !t.IsKnown() {
+		return "", &ValidationError{Field: field, Reason: fmt.Sprintf("%q is not a known trigger type", t)}
+	}
+	return t, nil
 }
 
 // InternalDatasetExportRequest describes an export of the dataview into a
@@ -459,12 +468,9 @@ func (s *ExportsService) CreateInternalDatasetExport(ctx context.Context, ref Da
 	if req == nil {
 		return nil, &ValidationError{Field: "req", Reason: "must not be nil"}
 	}
-	trigger := req.TriggerType
-	if trigger == "" {
-		trigger = TriggerTypePipeline
-	}
-	if !trigger.IsKnown() {
-		return nil, &ValidationError{Field: "InternalDatasetExportRequest.TriggerType", Reason: fmt.Sprintf("%q is not a known trigger type", trigger)}
+	trigger, err := triggerOrDefault(req.TriggerType, TriggerTypePipeline, "InternalDatasetExportRequest.TriggerType")
+	if err != nil {
+		return nil, err
 	}
 	mapping := req.ColumnMapping
 	if mapping == nil {
