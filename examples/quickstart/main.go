@@ -1,6 +1,6 @@
 // Command quickstart shows the life of a dataview export with the mammoth
 // SDK: create an S3 export, wait for its job, list the pipeline's exports,
-// suspend and restore one, download the dataview as CSV, and clean up.
+// suspend, restore and run one, download the dataview as CSV, and clean up.
 //
 // With MAMMOTH_API_KEY and MAMMOTH_API_SECRET set it talks to the real API
 // about the dataview named by the flags (or MAMMOTH_WORKSPACE_ID,
@@ -125,9 +125,24 @@ func lifecycle(ctx context.Context, client *mammoth.Client, ref mammoth.Dataview
 		}
 		fmt.Fprintf(out, "\n%s export %d: status %s", step.name, exportID, exp.Status)
 	}
-	fmt.Fprintln(out)
 
-	// 5. Download the dataview as CSV (a temporary export, removed after).
+	// 5. Run it again now: a job carries the run out.
+	run, err := client.Exports.RunExport(ctx, ref, exportID)
+	if err != nil {
+		return fmt.Errorf("running: %w", err)
+	}
+	if runJob, ok := run.JobID(); ok {
+		if _, err := client.Jobs.WaitForJob(ctx, runJob, &mammoth.WaitOptions{PollInterval: 500 * time.Millisecond}); err != nil {
+			return fmt.Errorf("running: %w", err)
+		}
+	}
+	exp, err := client.Exports.GetExport(ctx, ref, exportID, nil)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "\nRan export %d: status %s\n", exportID, exp.Status)
+
+	// 6. Download the dataview as CSV (a temporary export, removed after).
 	var csv strings.Builder
 	n, err := client.Exports.DownloadCSV(ctx, ref, &csv, &mammoth.DownloadCSVOptions{Wait: &mammoth.WaitOptions{PollInterval: 500 * time.Millisecond}})
 	if err != nil {
@@ -135,7 +150,7 @@ func lifecycle(ctx context.Context, client *mammoth.Client, ref mammoth.Dataview
 	}
 	fmt.Fprintf(out, "\nDownloaded %d bytes of CSV:\n%s", n, firstLines(csv.String(), 4))
 
-	// 6. Delete the export created in step 1.
+	// 7. Delete the export created in step 1.
 	if _, err := client.Exports.DeleteExport(ctx, ref, exportID, nil); err != nil {
 		return fmt.Errorf("deleting: %w", err)
 	}

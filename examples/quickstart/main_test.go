@@ -21,6 +21,7 @@ func TestQuickstart_RunsTheWholeFlowOnTheFakeWithoutCredentials(t *testing.T) {
 		"s3       none     executed  quickstart.csv",
 		"Suspended export 101: status suspended",
 		"Restored export 101: status executed",
+		"Ran export 101: status executed",
 		"Downloaded 47 bytes of CSV:\nid,name,amount\n",
 		"Deleted export 101.",
 	} {

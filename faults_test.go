@@ -1,0 +1,82 @@
+package mammoth_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/mammoth-io/mammoth-go"
+	"github.com/mammoth-io/mammoth-go/mammothtest"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestAddExport_FailuresThatMayHaveActedAreSentOnceAndAddOnceAtMost checks,
+// against the stateful fake, that an add is never repeated after a failure
+// that leaves it unknown whether the API acted: one attempt, and one export
+// at most in the pipeline.
+func TestAddExport_FailuresThatMayHaveActedAreSentOnceAndAddOnceAtMost(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name        string
+		fault       mammothtest.Fault
+		wantExports int
+	}{
+		{"500 before acting", mammothtest.Fault{Status: 500}, 0},
+		{"500 after acting", mammothtest.Fault{Status: 500, AfterHandling: true}, 1},
+		{"502 after acting", mammothtest.Fault{Status: 502, AfterHandling: true}, 1},
+		{"504 after acting", mammothtest.Fault{Status: 504, AfterHandling: true}, 1},
+		{"408", mammothtest.Fault{Status: 408}, 0},
+		{"reset after acting", mammothtest.Fault{Reset: true, AfterHandling: true}, 1},
+		{"reset before acting", mammothtest.Fault{Reset: true}, 0},
+		{"answer cut short after acting", mammothtest.Fault{ResetAfterBytes: 5}, 1},
+		{"timeout", mammothtest.Fault{Delay: 2 * time.Second}, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv := mammothtest.NewServer()
+			defer srv.Close()
+			ref := mammoth.DataviewRef{WorkspaceID: 1, ProjectID: 1, DatasetID: 1, DataviewID: 1}
+			srv.AddDataview(ref)
+			client, err := mammoth.NewClient(srv.APIKey(), srv.APISecret(), mammoth.WithBaseURL(srv.URL()),
+				mammoth.WithTimeout(200*time.Millisecond),
+				mammoth.WithRetryPolicy(mammoth.RetryPolicy{MaxRetries: 3, MinBackoff: time.Millisecond, MaxBackoff: 10 * time.Millisecond}))
+			require.NoError(t, err)
+			fault := tt.fault
+			fault.Route = mammothtest.RouteAddExport
+			srv.InjectFault(fault)
+
+			_, err = client.Exports.CreateS3Export(context.Background(), ref, &mammoth.S3ExportRequest{File: "once.csv"})
+			require.Error(t, err)
+			assert.Equal(t, 1, srv.RequestCount(mammothtest.RouteAddExport), "one attempt")
+			assert.Len(t, srv.Exports(ref), tt.wantExports, "one export at most")
+		})
+	}
+}
+
+// TestAddExport_RefusalsAreRetriedAndAddOnce checks the other side: a 429 or
+// 503 proves the API did not act, so the add is retried and lands once.
+func TestAddExport_RefusalsAreRetriedAndAddOnce(t *testing.T) {
+	t.Parallel()
+	for _, status := range []int{429, 503} {
+		t.Run(fmt.Sprint(status), func(t *testing.T) {
+			t.Parallel()
+			srv := mammothtest.NewServer()
+			defer srv.Close()
+			ref := mammoth.DataviewRef{WorkspaceID: 1, ProjectID: 1, DatasetID: 1, DataviewID: 1}
+			srv.AddDataview(ref)
+			client, err := mammoth.NewClient(srv.APIKey(), srv.APISecret(), mammoth.WithBaseURL(srv.URL()),
+				mammoth.WithRetryPolicy(mammoth.RetryPolicy{MaxRetries: 3, MinBackoff: time.Millisecond, MaxBackoff: 10 * time.Millisecond}))
+			require.NoError(t, err)
+			srv.InjectFault(mammothtest.Fault{Route: mammothtest.RouteAddExport, Status: status, Count: 2})
+
+			change, err := client.Exports.CreateS3Export(context.Background(), ref, &mammoth.S3ExportRequest{File: "once.csv"})
+			require.NoError(t, err)
+			assert.NotNil(t, change.Job)
+			assert.Equal(t, 3, srv.RequestCount(mammothtest.RouteAddExport))
+			assert.Len(t, srv.Exports(ref), 1)
+		})
+	}
+}
