@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/mammoth-io/mammoth-go"
@@ -298,12 +299,22 @@ func (c *call) waitJob(ctx context.Context, id int, known mammoth.JobStatus, w w
 		wctx, cancel = context.WithTimeout(ctx, w.timeout)
 	}
 	defer cancel()
-	label := fmt.Sprintf("waiting for job %d", id)
-	if known != "" {
-		label += " (" + string(known) + ")"
+	// The status shown follows each poll; the spinner reads it from its own
+	// goroutine.
+	var status atomic.Value
+	status.Store(known)
+	label := func(elapsed time.Duration) string {
+		text := fmt.Sprintf("waiting for job %d", id)
+		if st, _ := status.Load().(mammoth.JobStatus); st != "" {
+			text += " (" + string(st) + ")"
+		}
+		return text + " " + formatElapsed(elapsed)
 	}
-	p := c.startProgress(func(elapsed time.Duration) string { return label + " " + formatElapsed(elapsed) })
-	job, err := c.client.Jobs.WaitForJob(wctx, id, &mammoth.WaitOptions{PollInterval: c.pollInterval(w.poll)})
+	p := c.startProgress(label)
+	job, err := c.client.Jobs.WaitForJob(wctx, id, &mammoth.WaitOptions{
+		PollInterval: c.pollInterval(w.poll),
+		OnPoll:       func(j *mammoth.Job) { status.Store(j.Status) },
+	})
 	final := ""
 	if err == nil {
 		final = fmt.Sprintf("job %d %s after %s", id, job.Status, formatElapsed(p.elapsed()))
