@@ -60,11 +60,8 @@ func (s *Server) handleListExports(w http.ResponseWriter, r *http.Request, _ []b
 		writeProblems(w, r, p)
 		return
 	}
-	s.mu.Lock()
-	dv := s.dataviews[ref]
+	dv := s.lockDataview(w, ref)
 	if dv == nil {
-		s.mu.Unlock()
-		writeNotFound(w)
 		return
 	}
 	items, more := dv.page(&lq)
@@ -122,15 +119,8 @@ func (s *Server) handleGetExport(w http.ResponseWriter, r *http.Request, _ []byt
 		writeProblems(w, r, p)
 		return
 	}
-	s.mu.Lock()
-	dv := s.dataviews[ref]
-	var e *export
-	if dv != nil {
-		e = dv.byID[id]
-	}
+	_, e := s.lockExport(w, ref, id)
 	if e == nil {
-		s.mu.Unlock()
-		writeNotFound(w)
 		return
 	}
 	b := appendExport(nil, &e.info, fields)
@@ -385,15 +375,8 @@ func (s *Server) handleEditExport(w http.ResponseWriter, r *http.Request, body [
 		writeProblems(w, r, p)
 		return
 	}
-	s.mu.Lock()
-	dv := s.dataviews[ref]
-	var e *export
-	if dv != nil {
-		e = dv.byID[id]
-	}
+	dv, e := s.lockExport(w, ref, id)
 	if e == nil {
-		s.mu.Unlock()
-		writeNotFound(w)
 		return
 	}
 	if msg := rehearse(e, patches); msg != "" {

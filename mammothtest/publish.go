@@ -64,11 +64,8 @@ func (s *Server) handlePublish(w http.ResponseWriter, r *http.Request, body []by
 		writeProblems(w, r, p)
 		return
 	}
-	s.mu.Lock()
-	dv := s.dataviews[ref]
+	dv := s.lockDataview(w, ref)
 	if dv == nil {
-		s.mu.Unlock()
-		writeNotFound(w)
 		return
 	}
 	dv.publication = &Publication{OdbcType: mammoth.OdbcType(*req.OdbcType), Table: *req.TargetProperties.Table}
@@ -124,11 +121,8 @@ func (s *Server) handleUpdatePublish(w http.ResponseWriter, r *http.Request, bod
 		writeProblems(w, r, p)
 		return
 	}
-	s.mu.Lock()
-	dv := s.dataviews[ref]
+	dv := s.lockDataview(w, ref)
 	if dv == nil {
-		s.mu.Unlock()
-		writeNotFound(w)
 		return
 	}
 	if dv.publication == nil {

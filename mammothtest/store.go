@@ -3,6 +3,7 @@ package mammothtest
 import (
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"slices"
 	"sort"
 
@@ -277,4 +278,33 @@ func cloneValue(v any) any {
 		return out
 	}
 	return v
+}
+
+// lockDataview locks the server and returns the dataview ref names, with
+// the lock held; for an unknown dataview it answers 404 and returns nil,
+// unlocked.
+func (s *Server) lockDataview(w http.ResponseWriter, ref mammoth.DataviewRef) *dataview {
+	s.mu.Lock()
+	dv := s.dataviews[ref]
+	if dv == nil {
+		s.mu.Unlock()
+		writeNotFound(w)
+	}
+	return dv
+}
+
+// lockExport is lockDataview for one export of the dataview: with the lock
+// held, or a 404 answered and nil returned, unlocked.
+func (s *Server) lockExport(w http.ResponseWriter, ref mammoth.DataviewRef, id int) (*dataview, *export) {
+	dv := s.lockDataview(w, ref)
+	if dv == nil {
+		return nil, nil
+	}
+	e := dv.byID[id]
+	if e == nil {
+		s.mu.Unlock()
+		writeNotFound(w)
+		return nil, nil
+	}
+	return dv, e
 }
