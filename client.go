@@ -120,7 +120,7 @@ func NewClient(apiKey, apiSecret string, opts ...Option) (*Client, error) {
 			h[headerAPISecret] = []string{apiSecret}
 		},
 		scrub: func(b []byte) []byte {
-			return bytes.ReplaceAll(b, []byte(apiSecret), []byte("[REDACTED]"))
+			return bytes.ReplaceAll(b, []byte(apiSecret), []byte(secretPlaceholder))
 		},
 		apiKeyHint: redact(apiKey),
 		rawBaseURL: DefaultBaseURL,
@@ -182,7 +182,7 @@ func (c *Client) Format(f fmt.State, verb rune) {
 		fmt.Fprint(f, "mammoth.Client(nil)")
 		return
 	}
-	fmt.Fprintf(f, "mammoth.Client{BaseURL: %q, APIKey: %q, APISecret: %q}", c.baseURLString, c.apiKeyHint, "[REDACTED]")
+	fmt.Fprintf(f, "mammoth.Client{BaseURL: %q, APIKey: %q, APISecret: %q}", c.baseURLString, c.apiKeyHint, secretPlaceholder)
 }
 
 // Format prints the service without its client's credentials.
@@ -194,9 +194,9 @@ func (s *JobsService) Format(f fmt.State, verb rune) { fmt.Fprint(f, "mammoth.Jo
 // redact keeps enough of an API key to tell keys apart in a log.
 func redact(key string) string {
 	if len(key) <= 8 {
-		return "[REDACTED]"
+		return secretPlaceholder
 	}
-	return key[:4] + "…[REDACTED]"
+	return key[:4] + "…" + secretPlaceholder
 }
 
 func parseBaseURL(raw string, allowInsecure bool) (*url.URL, error) {

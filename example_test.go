@@ -13,14 +13,15 @@ import (
 	"github.com/mammoth-io/mammoth-go/mammothtest"
 )
 
-// fakeAPI starts the in-memory fake API with one dataview, so that the
-// examples run anywhere. Real code passes its own credentials and leaves
-// the base URL at its default.
-func fakeAPI() (*mammothtest.Server, *mammoth.Client, mammoth.DataviewRef) {
+// fakeAPI starts the in-memory fake API with one dataview and a client of
+// it, configured further by opts, so that the examples and tests run
+// anywhere. Real code passes its own credentials and leaves the base URL at
+// its default.
+func fakeAPI(opts ...mammoth.Option) (*mammothtest.Server, *mammoth.Client, mammoth.DataviewRef) {
 	srv := mammothtest.NewServer()
 	ref := mammoth.DataviewRef{WorkspaceID: 4, ProjectID: 7, DatasetID: 121, DataviewID: 2311}
 	srv.AddDataview(ref)
-	client, err := mammoth.NewClient(srv.APIKey(), srv.APISecret(), mammoth.WithBaseURL(srv.URL()))
+	client, err := mammoth.NewClient(srv.APIKey(), srv.APISecret(), append([]mammoth.Option{mammoth.WithBaseURL(srv.URL())}, opts...)...)
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -12,6 +12,9 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// quickRetries keeps the waits between retries short.
+var quickRetries = mammoth.WithRetryPolicy(mammoth.RetryPolicy{MaxRetries: 3, MinBackoff: time.Millisecond, MaxBackoff: 10 * time.Millisecond})
+
 // TestAddExport_FailuresThatMayHaveActedAreSentOnceAndAddOnceAtMost checks,
 // against the stateful fake, that an add is never repeated after a failure
 // that leaves it unknown whether the API acted: one attempt, and one export
@@ -36,19 +39,13 @@ func TestAddExport_FailuresThatMayHaveActedAreSentOnceAndAddOnceAtMost(t *testin
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			srv := mammothtest.NewServer()
+			srv, client, ref := fakeAPI(quickRetries, mammoth.WithTimeout(200*time.Millisecond))
 			defer srv.Close()
-			ref := mammoth.DataviewRef{WorkspaceID: 1, ProjectID: 1, DatasetID: 1, DataviewID: 1}
-			srv.AddDataview(ref)
-			client, err := mammoth.NewClient(srv.APIKey(), srv.APISecret(), mammoth.WithBaseURL(srv.URL()),
-				mammoth.WithTimeout(200*time.Millisecond),
-				mammoth.WithRetryPolicy(mammoth.RetryPolicy{MaxRetries: 3, MinBackoff: time.Millisecond, MaxBackoff: 10 * time.Millisecond}))
-			require.NoError(t, err)
 			fault := tt.fault
 			fault.Route = mammothtest.RouteAddExport
 			srv.InjectFault(fault)
 
-			_, err = client.Exports.CreateS3Export(context.Background(), ref, &mammoth.S3ExportRequest{File: "once.csv"})
+			_, err := client.Exports.CreateS3Export(context.Background(), ref, &mammoth.S3ExportRequest{File: "once.csv"})
 			require.Error(t, err)
 			assert.Equal(t, 1, srv.RequestCount(mammothtest.RouteAddExport), "one attempt")
 			assert.Len(t, srv.Exports(ref), tt.wantExports, "one export at most")
@@ -63,13 +60,8 @@ func TestAddExport_RefusalsAreRetriedAndAddOnce(t *testing.T) {
 	for _, status := range []int{429, 503} {
 		t.Run(fmt.Sprint(status), func(t *testing.T) {
 			t.Parallel()
-			srv := mammothtest.NewServer()
+			srv, client, ref := fakeAPI(quickRetries)
 			defer srv.Close()
-			ref := mammoth.DataviewRef{WorkspaceID: 1, ProjectID: 1, DatasetID: 1, DataviewID: 1}
-			srv.AddDataview(ref)
-			client, err := mammoth.NewClient(srv.APIKey(), srv.APISecret(), mammoth.WithBaseURL(srv.URL()),
-				mammoth.WithRetryPolicy(mammoth.RetryPolicy{MaxRetries: 3, MinBackoff: time.Millisecond, MaxBackoff: 10 * time.Millisecond}))
-			require.NoError(t, err)
 			srv.InjectFault(mammothtest.Fault{Route: mammothtest.RouteAddExport, Status: status, Count: 2})
 
 			change, err := client.Exports.CreateS3Export(context.Background(), ref, &mammoth.S3ExportRequest{File: "once.csv"})
