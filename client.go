@@ -71,6 +71,12 @@ type Client struct {
 	Exports *ExportsService
 	// Jobs reads and waits for background jobs.
 	Jobs *JobsService
+	// Pipelines reads and runs a dataview's pipeline, enters and leaves its
+	// draft mode, and suspends, restores or discards several exports at once.
+	Pipelines *PipelinesService
+	// Dataviews finds workspaces, projects, datasets and dataviews, and
+	// reads a dataview's columns.
+	Dataviews *DataviewsService
 
 	common service
 
@@ -146,6 +152,8 @@ func NewClient(apiKey, apiSecret string, opts ...Option) (*Client, error) {
 	c.common.client = c
 	c.Exports = (*ExportsService)(&c.common)
 	c.Jobs = (*JobsService)(&c.common)
+	c.Pipelines = (*PipelinesService)(&c.common)
+	c.Dataviews = (*DataviewsService)(&c.common)
 	return c, nil
 }
 
