@@ -119,11 +119,12 @@ func (s *Server) InjectFault(f Fault) {
 	s.faults = append(s.faults, &faultState{Fault: f, left: left})
 }
 
-// ClearFaults removes every fault, used up or not.
+// ClearFaults removes every fault, used up or not, and the random ones.
 func (s *Server) ClearFaults() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.faults = nil
+	s.random = nil
 }
 
 // takeFault returns the fault that applies to the request, using it up
@@ -144,7 +145,7 @@ func (s *Server) takeFault(route Route, r *http.Request) *Fault {
 		fault := f.Fault
 		return &fault
 	}
-	return nil
+	return s.takeRandomFaultLocked(route, r)
 }
 
 // RecordedRequest is a request the server received, as it came over the
