@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -115,34 +116,18 @@ func run(ctx context.Context, args []string, e *env) int {
 	case "completion":
 		return finish(ctx, e, g, "completion", completion(e.stdout, rest[1:]))
 	}
-	if !isGroup(rest[0]) {
+	grp := findGroup(rest[0])
+	if grp == nil {
 		return finish(ctx, e, g, "", usagef("unknown command %q; run 'mammoth --help' for the list", rest[0]))
 	}
-	cmd, err := lookup(rest[0], rest[1:])
+	cmd, args, err := grp.lookup(rest[1:])
 	if errors.Is(err, flag.ErrHelp) {
-		return finish(ctx, e, g, rest[0], help(e.stdout, rest[:1]))
+		return finish(ctx, e, g, grp.name, help(e.stdout, rest[:1]))
 	}
 	if err != nil {
-		return finish(ctx, e, g, rest[0], err)
+		return finish(ctx, e, g, grp.name, err)
 	}
-	return finish(ctx, e, g, cmd.path(), invoke(ctx, e, g, cmd, rest[2:]))
-}
-
-// lookup finds the command that a group's subcommand names, or returns
-// flag.ErrHelp for a request for the group's help.
-func lookup(group string, rest []string) (*command, error) {
-	if len(rest) == 0 {
-		return nil, usagef("missing subcommand: %s", strings.Join(subcommands(group), ", "))
-	}
-	if rest[0] == "-h" || rest[0] == "--help" || rest[0] == "-help" {
-		return nil, flag.ErrHelp
-	}
-	for i := range commands {
-		if c := &commands[i]; c.group == group && c.name == rest[0] {
-			return c, nil
-		}
-	}
-	return nil, usagef("unknown subcommand %q; %s has: %s", rest[0], group, strings.Join(subcommands(group), ", "))
+	return finish(ctx, e, g, cmd.path(), invoke(ctx, e, g, cmd, args))
 }
 
 // call is one command being carried out: what its action needs.
@@ -316,18 +301,18 @@ type idFlags struct {
 	required bool
 }
 
-func newIDFlags(group string) *idFlags {
-	all := []idFlag{
-		{name: "workspace", env: "MAMMOTH_WORKSPACE_ID"},
-		{name: "project", env: "MAMMOTH_PROJECT_ID"},
-		{name: "dataset", env: "MAMMOTH_DATASET_ID"},
-		{name: "dataview", env: "MAMMOTH_DATAVIEW_ID"},
-	}
-	if group == "jobs" {
-		return &idFlags{ids: all[:1]}
-	}
-	return &idFlags{ids: all, required: true}
+var allIDs = []idFlag{
+	{name: "workspace", env: "MAMMOTH_WORKSPACE_ID"},
+	{name: "project", env: "MAMMOTH_PROJECT_ID"},
+	{name: "dataset", env: "MAMMOTH_DATASET_ID"},
+	{name: "dataview", env: "MAMMOTH_DATAVIEW_ID"},
 }
+
+// dataviewIDs are the four ids of a dataview, all required.
+func dataviewIDs() *idFlags { return &idFlags{ids: slices.Clone(allIDs), required: true} }
+
+// workspaceID is the workspace id alone, optional.
+func workspaceID() *idFlags { return &idFlags{ids: slices.Clone(allIDs[:1])} }
 
 func (f *idFlags) register(fs *flag.FlagSet) {
 	for i := range f.ids {

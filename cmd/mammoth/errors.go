@@ -67,7 +67,7 @@ type subject struct {
 }
 
 func subjectOf(cmd *command, c *call) subject {
-	if cmd.group == "jobs" {
+	if cmd.argName == "JOB_ID" {
 		return subject{fmt.Sprintf("job %d", c.id), "check the job id"}
 	}
 	dv := fmt.Sprintf("workspace %d, project %d, dataset %d, dataview %d",

@@ -83,21 +83,24 @@ func help(w io.Writer, args []string) error {
 	case args[0] == "completion":
 		io.WriteString(w, completionHelp)
 		return nil
-	case !isGroup(args[0]):
+	}
+	grp := findGroup(args[0])
+	switch {
+	case grp == nil:
 		return usagef("unknown command %q; run 'mammoth --help' for the list", args[0])
-	case len(args) == 1:
-		fmt.Fprintf(w, "Usage: mammoth %s <subcommand> [flags] [args]\n\nSubcommands:\n", args[0])
+	case len(args) == 1 && !grp.alone():
+		fmt.Fprintf(w, "Usage: mammoth %s <subcommand> [flags] [args]\n\nSubcommands:\n", grp.name)
 		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 		for _, c := range commands {
-			if c.group == args[0] {
+			if c.group == grp.name {
 				fmt.Fprintf(tw, "  %s\t%s\n", strings.TrimSpace(c.name+" "+c.argName), c.summary)
 			}
 		}
 		tw.Flush()
-		fmt.Fprintf(w, "\nRun 'mammoth help %s <subcommand>' for its flags.\n", args[0])
+		fmt.Fprintf(w, "\nRun 'mammoth help %s <subcommand>' for its flags.\n", grp.name)
 		return nil
 	}
-	cmd, err := lookup(args[0], args[1:])
+	cmd, _, err := grp.lookup(args[1:])
 	if err != nil {
 		return err
 	}
