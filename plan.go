@@ -92,12 +92,13 @@ func (c PlannedChange) Label() string {
 // FieldChange is one field a [PlanChange] changes. Paths use the API's
 // keys, dotted: "trigger_type", "target_properties.table", "condition".
 type FieldChange struct {
-	Path string
+	Path string `json:"path"`
 	// Old and New are the values as JSON decodes them (nil when absent).
 	// For a secret field both hold "[REDACTED]" (or nil when absent).
-	Old, New any
+	Old any `json:"old"`
+	New any `json:"new"`
 	// Secret is true for a secret field.
-	Secret bool
+	Secret bool `json:"secret,omitempty"`
 }
 
 // SecretComparisonMethod says how a plan compared a secret field.
@@ -118,8 +119,8 @@ const (
 
 // SecretComparison says how one secret field was compared.
 type SecretComparison struct {
-	Path   string
-	Method SecretComparisonMethod
+	Path   string                 `json:"path"`
+	Method SecretComparisonMethod `json:"method"`
 }
 
 // HasChanges reports whether applying the plan would change the pipeline.

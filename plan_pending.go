@@ -14,3 +14,5 @@ func (s *PipelinesService) WaitForPipeline(ctx context.Context, ref DataviewRef,
 func (s *PipelinesService) InDraft(ctx context.Context, ref DataviewRef, fn func(ctx context.Context) error, opts *WaitOptions) error {
 	return errors.New("not yet")
 }
+
+func ParseCondition(text string) (Condition, error) { return nil, errors.New("not yet") }

@@ -178,7 +178,7 @@ func invoke(ctx context.Context, e *env, g *globals, cmd *command, args []string
 	defer closeDemo()
 	if err := act(ctx, c); err != nil {
 		ce := classify(ctx, err, subjectOf(cmd, c))
-		ce.noStdout = c.rawStdout
+		ce.noStdout = ce.noStdout || c.rawStdout
 		return ce
 	}
 	return nil

@@ -2,6 +2,7 @@ package main
 
 import (
 	"flag"
+	"slices"
 	"strings"
 )
 
@@ -19,7 +20,7 @@ type group struct {
 // groups is every command group, in the order help lists them. A new
 // group is one line here, with its commands in a file of their own.
 var groups = []group{
-	{name: "exports", ids: dataviewIDs, commands: exportsCommands},
+	{name: "exports", ids: dataviewIDs, commands: slices.Concat(exportsCommands, exportsAsCodeCommands)},
 	{name: "jobs", ids: workspaceID, commands: jobsCommands},
 }
 
@@ -31,7 +32,10 @@ func allCommands(groups []group) []*command {
 	for _, g := range groups {
 		for i := range g.commands {
 			c := g.commands[i]
-			c.group, c.ids = g.name, g.ids
+			c.group = g.name
+			if c.ids == nil {
+				c.ids = g.ids
+			}
 			all = append(all, &c)
 		}
 	}

@@ -59,6 +59,7 @@ Exit codes:
   3    authentication: no credentials, or the API refused them (401, 403)
   4    not found (404): the dataview, export or job
   5    the job failed
+  6    exports plan: changes are pending (applying the file would change something)
   7    rate limited (429), API unavailable (502, 503, 504) or network failure,
        after retries
   130  interrupted (Ctrl-C)
