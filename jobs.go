@@ -103,7 +103,7 @@ func (s *JobsService) GetJobs(ctx context.Context, jobIDs []int) ([]*Job, error)
 	return body.Jobs, nil
 }
 
-// WaitOptions tunes [JobsService.WaitForJob].
+// WaitOptions tunes [JobsService.WaitForJob] and the waits on a pipeline.
 type WaitOptions struct {
 	// PollInterval is the wait between polls; 0 means 2s. After the first
 	// 30s of waiting, the interval grows by a quarter on each poll, up to
@@ -118,6 +118,10 @@ type WaitOptions struct {
 	// OnPoll, if set, is called with the job after every poll, finished or
 	// not, on the waiting goroutine: for progress reports.
 	OnPoll func(*Job)
+	// OnPipelinePoll is OnPoll's counterpart for the waits on a pipeline
+	// ([PipelinesService.WaitForPipeline], [PipelinesService.SubmitDraft]):
+	// called with the pipeline after every poll, settled or not.
+	OnPipelinePoll func(*Pipeline)
 }
 
 const (
