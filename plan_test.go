@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -447,4 +449,60 @@ func TestPlan_RefusesBadInputWithoutSending(t *testing.T) {
 	_, err = client.Exports.Apply(ctx, mammoth.DataviewRef{WorkspaceID: 1, ProjectID: 2, DatasetID: 3, DataviewID: 5}, &mammoth.ExportsPlan{Ref: planRef}, nil)
 	assert.Error(t, err)
 	assert.Empty(t, srv.Requests())
+}
+
+func TestApply_DraftWhoseFifthChangeFailsLeavesThePipelineAsItWas(t *testing.T) {
+	srv, client := planServer(t)
+	ctx := context.Background()
+	srv.SeedExports(planRef,
+		mammoth.ItemExportInfo{HandlerType: mammoth.HandlerTypeS3, TriggerType: mammoth.TriggerTypeNone, TargetProperties: mammoth.RawTargetProperties{"file": "changed.csv"}},
+		mammoth.ItemExportInfo{HandlerType: mammoth.HandlerTypeS3, TriggerType: mammoth.TriggerTypeNone, TargetProperties: mammoth.RawTargetProperties{"file": "pruned.csv"}},
+	)
+	before := srv.Exports(planRef)
+	desired := []*mammoth.AddExportSpec{{HandlerType: mammoth.HandlerTypeS3, TriggerType: mammoth.TriggerTypePipeline, TargetProperties: mammoth.S3TargetProperties{File: "changed.csv"}}}
+	for i := range 6 {
+		spec := &mammoth.AddExportSpec{HandlerType: mammoth.HandlerTypeS3, TriggerType: mammoth.TriggerTypeNone, TargetProperties: mammoth.S3TargetProperties{File: fmt.Sprintf("new-%d.csv", i)}}
+		if i == 3 {
+			spec.TriggerType = "sometimes" // the API refuses it: the 5th change
+		}
+		desired = append(desired, spec)
+	}
+	plan, err := client.Exports.Plan(ctx, planRef, desired, &mammoth.PlanOptions{Prune: true})
+	require.NoError(t, err)
+	require.Equal(t, 8, plan.Count(mammoth.PlanChange)+plan.Count(mammoth.PlanAdd)+plan.Count(mammoth.PlanDelete))
+
+	var made []mammoth.AppliedChange
+	res, err := client.Exports.Apply(ctx, planRef, plan, &mammoth.ApplyOptions{Draft: true, OnChange: func(c mammoth.AppliedChange) { made = append(made, c) }})
+	var apiErr *mammoth.APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, http.StatusBadRequest, apiErr.StatusCode)
+	require.Len(t, made, 5, "the apply stops at the 5th change")
+	assert.Error(t, made[4].Err)
+	assert.Len(t, res.Applied, 5)
+	assert.Zero(t, res.Replans, "nothing is replanned inside a draft")
+
+	assert.Equal(t, before, srv.Exports(planRef), "the pipeline is as it was")
+	assert.Equal(t, mammoth.DraftModeOff, srv.Pipeline(planRef).DraftMode)
+	var draftOps []string
+	for _, r := range srv.Requests() {
+		if strings.HasSuffix(r.Path, "/draft-mode") {
+			var body struct {
+				Op string `json:"draft_operation"`
+			}
+			require.NoError(t, json.Unmarshal(r.Body, &body))
+			draftOps = append(draftOps, body.Op)
+		}
+	}
+	assert.Equal(t, []string{"enter", "discard", "exit"}, draftOps)
+
+	// Without the refused export the same plan goes through in one draft.
+	desired[4] = &mammoth.AddExportSpec{HandlerType: mammoth.HandlerTypeS3, TriggerType: mammoth.TriggerTypeNone, TargetProperties: mammoth.S3TargetProperties{File: "new-3.csv"}}
+	plan, err = client.Exports.Plan(ctx, planRef, desired, &mammoth.PlanOptions{Prune: true})
+	require.NoError(t, err)
+	_, err = client.Exports.Apply(ctx, planRef, plan, &mammoth.ApplyOptions{Draft: true})
+	require.NoError(t, err)
+	after, err := client.Exports.Plan(ctx, planRef, desired, &mammoth.PlanOptions{Prune: true})
+	require.NoError(t, err)
+	assert.False(t, after.HasChanges(), "%+v", after.Changes)
+	assert.Len(t, srv.Exports(planRef), 7)
 }
