@@ -99,6 +99,7 @@ type Client struct {
 	retry             RetryPolicy
 	logger            *slog.Logger
 	workspaceID       int
+	pollInterval      time.Duration
 	sleepFn           func(context.Context, time.Duration) error
 }
 
