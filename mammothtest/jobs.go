@@ -23,8 +23,8 @@ type job struct {
 	operation string
 	pollsLeft int
 	// due is when the job may finish ([WithJobDuration]); zero for no bound.
-	due time.Time
-	failure   *JobFailure
+	due     time.Time
+	failure *JobFailure
 	// succeed applies the job's work and returns its response.
 	succeed func(now time.Time) map[string]any
 	// fail applies what a failed run leaves behind.
