@@ -107,11 +107,15 @@ func (s *JobsService) GetJobs(ctx context.Context, jobIDs []int) ([]*Job, error)
 //
 // A wait polls at once, then after PollInterval, and then less and less
 // often: intervals double up to max(PollInterval, 250ms) and from there on
-// are a tenth of the time waited so far, up to MaxPollInterval. So the
-// time between a job's end and the wait returning stays within
-// max(250ms, PollInterval, 10% of the time waited), and a job of a minute
-// costs about 45 polls, one of ten minutes about 85 (a fixed 2s poll: 31
-// and 301).
+// are a tenth of the time waited so far; for the first minute they stop at
+// max(PollInterval, 2s), and they never pass MaxPollInterval. So the time
+// between a job's end and the wait returning stays within max(250ms,
+// PollInterval, 10% of the time waited), jobs of up to a minute are seen
+// sooner than a fixed 2s poll sees them, and long jobs cost few polls: a
+// job of a minute about 54, one of ten minutes about 94 (a fixed 2s poll:
+// 31 and 301). The time waited is the sum of the intervals, without the
+// time the polls themselves take. To poll at a fixed interval, set
+// PollInterval and MaxPollInterval to the same value.
 type WaitOptions struct {
 	// PollInterval is the first interval between polls; 0 means the
 	// client's (see [WithPollInterval]; 100ms by default). Later intervals

@@ -8,9 +8,11 @@ import "time"
 // [WaitOptions.PollInterval] says otherwise). Intervals then double up to
 // the latency budget, max(first interval, 250ms), and from there on are a
 // tenth of the time waited so far, so that the time between a job's end and
-// the wait noticing it stays within max(250ms, 10% of the job's run time),
-// while a long job costs few polls: about 12 in its first 2.5s, 26 more to
-// 30s, and one every 15s (the default cap) after 2.5 minutes.
+// the wait noticing it stays within max(250ms, 10% of the job's run time).
+// For the first minute they stop growing at max(first interval, 2s), the
+// interval this SDK used to poll at, so that jobs of up to a minute are
+// seen no later than a fixed 2s poll would see them; after that, long jobs
+// cost few polls, one every 15s (the default cap) from 2.5 minutes on.
 const (
 	defaultPollInterval    = 100 * time.Millisecond
 	defaultMaxPollInterval = 15 * time.Second
@@ -18,6 +20,10 @@ const (
 	// pollLatencyShare is the share of the time waited that a wait may
 	// take to notice the end: 10 means a tenth.
 	pollLatencyShare = 10
+	// steadyPollInterval and steadyPollingPeriod hold intervals at 2s for
+	// the first minute of a wait.
+	steadyPollInterval  = 2 * time.Second
+	steadyPollingPeriod = time.Minute
 )
 
 // WithPollInterval sets the first interval between polls of every wait the
@@ -60,6 +66,7 @@ type pollTimer struct {
 	interval time.Duration // the last one handed out; 0 before the first
 	first    time.Duration
 	budget   time.Duration // intervals below it are always allowed
+	steady   time.Duration // intervals stop there for steadyPollingPeriod
 	cap      time.Duration
 	waited   time.Duration
 }
@@ -83,7 +90,12 @@ func (c *Client) pollSchedule(opts *WaitOptions) *pollTimer {
 		maxInterval = max(defaultMaxPollInterval, first)
 	}
 	first = min(first, maxInterval)
-	return &pollTimer{first: first, budget: max(first, pollLatencyBudget), cap: maxInterval}
+	return &pollTimer{
+		first:  first,
+		budget: max(first, pollLatencyBudget),
+		steady: max(first, steadyPollInterval),
+		cap:    maxInterval,
+	}
 }
 
 // next returns how long to wait before the next poll.
@@ -91,6 +103,9 @@ func (t *pollTimer) next() time.Duration {
 	d := t.first
 	if t.interval > 0 {
 		target := max(t.budget, t.waited/pollLatencyShare)
+		if t.waited < steadyPollingPeriod {
+			target = min(target, t.steady)
+		}
 		grown := t.cap
 		if t.interval <= t.cap/2 {
 			grown = 2 * t.interval

@@ -61,7 +61,7 @@ func TestPollSchedule_FewPollsForLongJobs(t *testing.T) {
 	}{
 		{time.Second, 9, 2},
 		{30 * time.Second, 40, 16},
-		{10 * time.Minute, 90, 301},
+		{10 * time.Minute, 100, 301},
 		{time.Hour, 300, 1801},
 	}
 	for _, tt := range tests {
