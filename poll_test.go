@@ -129,3 +129,22 @@ func TestWaitForJob_UsesTheClientsPollInterval(t *testing.T) {
 	ms := time.Millisecond
 	assert.Equal(t, []time.Duration{ms, 2 * ms, 4 * ms}, f.waits())
 }
+
+func TestPollSchedule_NoLaterThanAFixed2sPollForTheFirstMinute(t *testing.T) {
+	t.Parallel()
+	c := newPollClient(t)
+	for end := time.Millisecond; end <= time.Minute; end += 37 * time.Millisecond {
+		times := pollTimes(c.pollSchedule(nil), end)
+		assert.LessOrEqual(t, times[len(times)-1]-end, 2*time.Second, "job of %v", end)
+	}
+}
+
+func TestPollSchedule_EqualIntervalsPollAtAFixedRate(t *testing.T) {
+	t.Parallel()
+	for _, d := range []time.Duration{time.Millisecond, 2 * time.Second, 5 * time.Second, time.Minute} {
+		s := newPollClient(t).pollSchedule(&WaitOptions{PollInterval: d, MaxPollInterval: d})
+		for i := range 500 {
+			require.Equal(t, d, s.next(), "interval %d of %v", i, d)
+		}
+	}
+}
