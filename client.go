@@ -159,8 +159,11 @@ func NewClient(apiKey, apiSecret string, opts ...Option) (*Client, error) {
 }
 
 // NewClientFromEnv returns a client configured from the environment:
-// MAMMOTH_API_KEY and MAMMOTH_API_SECRET (required) and MAMMOTH_BASE_URL
-// (optional). Options given explicitly take precedence over the environment.
+// MAMMOTH_API_KEY and MAMMOTH_API_SECRET (required), MAMMOTH_BASE_URL and
+// MAMMOTH_WORKSPACE_ID (optional; the latter as [WithWorkspaceID] takes
+// it, and a value that is not a positive integer is a [*ValidationError]
+// naming the variable). Options given explicitly take precedence over the
+// environment.
 func NewClientFromEnv(opts ...Option) (*Client, error) {
 	key := os.Getenv("MAMMOTH_API_KEY")
 	if key == "" {
@@ -172,6 +175,13 @@ func NewClientFromEnv(opts ...Option) (*Client, error) {
 	}
 	if base := os.Getenv("MAMMOTH_BASE_URL"); base != "" {
 		opts = append([]Option{WithBaseURL(base)}, opts...)
+	}
+	if ws := os.Getenv("MAMMOTH_WORKSPACE_ID"); ws != "" {
+		id, err := workspaceIDFromEnv(ws)
+		if err != nil {
+			return nil, err
+		}
+		opts = append([]Option{WithWorkspaceID(id)}, opts...)
 	}
 	return NewClient(key, secret, opts...)
 }
