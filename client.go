@@ -1,18 +1,3 @@
-// Package mammoth is a client for the Mammoth Analytics platform API: the
-// exports of a dataview's pipeline (to S3, databases, BigQuery, Mammoth
-// datasets and more) and the background jobs that carry them out.
-//
-// Create one [Client] with [NewClient] or [NewClientFromEnv] and share it: it
-// is safe for concurrent use and keeps its connections alive between calls.
-// Every call takes a [context.Context] and honours its cancellation, also
-// while waiting to retry or polling a job.
-//
-// Errors from the API are [*APIError] values that also match [ErrNotFound]
-// and the other sentinels with [errors.Is]; arguments the SDK refuses before
-// sending are [*ValidationError] values.
-//
-// To test code that uses this package without the real API, run the fake
-// server in package mammothtest.
 package mammoth
 
 import (
