@@ -156,7 +156,12 @@ func WithLogger(l *slog.Logger) Option {
 
 // WithWorkspaceID sets the X-WORKSPACE-ID header for calls that name no
 // dataview (the jobs calls). Dataview calls send their DataviewRef's
-// workspace instead.
+// workspace instead. [NewClientFromEnv] reads it from MAMMOTH_WORKSPACE_ID.
+//
+// Jobs calls work without it: the jobs paths name no workspace, the API's
+// OpenAPI document declares no workspace header, the first Python SDK
+// never sent one and [mammothtest] ignores it. The newer Python SDK sends it on every
+// call; set it to send what that SDK sends.
 func WithWorkspaceID(id int) Option {
 	return func(c *Client) error {
 		if id <= 0 {
