@@ -24,10 +24,7 @@ func planServer(t *testing.T, opts ...mammothtest.Option) (*mammothtest.Server, 
 	srv := mammothtest.NewServer(append([]mammothtest.Option{mammothtest.WithJobPolls(1)}, opts...)...)
 	t.Cleanup(srv.Close)
 	srv.AddDataview(planRef)
-	client, err := mammoth.NewClient(srv.APIKey(), srv.APISecret(), mammoth.WithBaseURL(srv.URL()),
-		mammoth.WithRetryPolicy(mammoth.RetryPolicy{MaxRetries: 3}))
-	require.NoError(t, err)
-	return srv, client
+	return srv, srv.Client(mammoth.WithRetryPolicy(mammoth.RetryPolicy{MaxRetries: 3}))
 }
 
 // destination is one typed destination: two specs for different places, and
