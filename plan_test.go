@@ -503,3 +503,32 @@ func TestApply_DraftWhoseFifthChangeFailsLeavesThePipelineAsItWas(t *testing.T) 
 	assert.False(t, after.HasChanges(), "%+v", after.Changes)
 	assert.Len(t, srv.Exports(planRef), 7)
 }
+
+func TestApply_WaitsForEachJobAndThenForThePipeline(t *testing.T) {
+	srv, client := planServer(t, mammothtest.WithJobPolls(2))
+	ctx := context.Background()
+	desired := []*mammoth.AddExportSpec{
+		{HandlerType: mammoth.HandlerTypeS3, TriggerType: mammoth.TriggerTypePipeline, TargetProperties: mammoth.S3TargetProperties{File: "a.csv"}},
+		{HandlerType: mammoth.HandlerTypeS3, TriggerType: mammoth.TriggerTypePipeline, TargetProperties: mammoth.S3TargetProperties{File: "b.csv"}, RunImmediately: true},
+	}
+	plan, err := client.Exports.Plan(ctx, planRef, desired, nil)
+	require.NoError(t, err)
+	srv.ClearRequests()
+	res, err := client.Exports.Apply(ctx, planRef, plan, &mammoth.ApplyOptions{Wait: &mammoth.WaitOptions{}})
+	require.NoError(t, err)
+	require.Len(t, res.Applied, 2)
+	for _, c := range res.Applied {
+		require.NotNil(t, c.Job)
+		assert.Equal(t, mammoth.JobStatusSuccess, c.Job.Status)
+	}
+	var routes []string
+	for _, r := range srv.Requests() {
+		if len(routes) == 0 || routes[len(routes)-1] != string(r.Route) {
+			routes = append(routes, string(r.Route))
+		}
+	}
+	// Each add is followed by its job's polls, and the pipeline is read last.
+	assert.Equal(t, []string{"AddExport", "GetJob", "AddExport", "GetJob"}, routes[:4])
+	last := srv.Requests()[len(srv.Requests())-1]
+	assert.True(t, strings.HasSuffix(last.Path, "/pipeline"), last.Path)
+}

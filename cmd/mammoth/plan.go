@@ -196,7 +196,8 @@ func (c *call) applyPlans(ctx context.Context, plans []*dataviewPlan, opts mammo
 	}
 	for _, err := range errs {
 		if err != nil {
-			return fmt.Errorf("%w; run the same apply again: it carries on from what the pipeline now holds", err)
+			fmt.Fprintln(c.env.stderr, "Not every change was made. Once the cause is fixed, run the same apply again: it carries on from what the pipelines hold then.")
+			return err
 		}
 	}
 	if !c.out.format.isJSON() {

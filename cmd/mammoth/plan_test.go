@@ -134,3 +134,34 @@ func TestExportsApply_SeveralDataviewsEachOnItsOwn(t *testing.T) {
 	assert.Len(t, h.srv.Exports(demoRef), 5)
 	assert.Len(t, h.srv.Exports(other), 1)
 }
+
+func TestExportsApply_AsksOnATerminal(t *testing.T) {
+	h := newHarness(t)
+	h.env["WAREHOUSE_PASSWORD"] = "demo-password"
+	h.terminal = true
+	h.stdin = "n\n"
+	r := h.run("exports apply -f testdata/plan/desired.json")
+	assert.Equal(t, exitError, r.code, r.String())
+	assert.Contains(t, r.stderr, "Apply 2 changes? [y/N]")
+	assert.Contains(t, r.stderr, "nothing was changed")
+	assert.Zero(t, h.srv.RequestCount(mammothtest.RouteAddExport)+h.srv.RequestCount(mammothtest.RouteEditExport))
+
+	h.stdin = "yes\n"
+	r = h.run("exports apply -f testdata/plan/desired.json")
+	assert.Equal(t, 0, r.code, r.String())
+	assert.Equal(t, 1, h.srv.RequestCount(mammothtest.RouteAddExport))
+	assert.Equal(t, 1, h.srv.RequestCount(mammothtest.RouteEditExport))
+}
+
+func TestExportsApply_DraftWhoseChangeFailsLeavesThePipelineAsItWas(t *testing.T) {
+	h := newHarness(t)
+	h.env["WAREHOUSE_PASSWORD"] = "new-password"
+	before := h.srv.Exports(demoRef)
+	h.srv.InjectFault(mammothtest.Fault{Route: mammothtest.RouteDeleteExport, Status: 400})
+	r := h.run("exports apply -f testdata/plan/desired.json --prune --draft --yes")
+	assert.Equal(t, exitError, r.code, r.String())
+	assert.Contains(t, r.stdout, "- export 103: failed")
+	assert.Contains(t, r.stderr, "run the same apply again")
+	assert.Equal(t, before, h.srv.Exports(demoRef))
+	assert.Equal(t, mammoth.DraftModeOff, h.srv.Pipeline(demoRef).DraftMode)
+}
