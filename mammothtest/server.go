@@ -47,6 +47,7 @@ type Server struct {
 	counts        map[Route]int
 	leaks         int
 	links         map[string]fileLink
+	tree          tree // workspaces, projects, folders, datasets, dataview names and columns
 }
 
 // Option configures a [Server] in [NewServer].
@@ -244,6 +245,7 @@ func (s *Server) apiHandler() http.Handler {
 	} {
 		mux.Handle(rt.pattern, s.serve(endpoint{route: rt.route, auth: true}, rt.h))
 	}
+	s.routeDiscovery(mux)
 	// A known path with another method is 405; anything else is 404. Both
 	// have the API's error body and need no credentials.
 	unknown := endpoint{route: RouteUnknown}
