@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"os"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -61,6 +60,7 @@ type globals struct {
 	verbose bool
 	version bool
 	help    bool
+	timeout time.Duration
 }
 
 // register adds the flags to fs, keeping the values already parsed.
@@ -68,6 +68,7 @@ func (g *globals) register(fs *flag.FlagSet) {
 	fs.Var(&g.output, "output", "output `format`: table, json or jsonl")
 	fs.BoolVar(&g.demo, "demo", g.demo, "run against an in-process fake API seeded with sample data")
 	fs.BoolVar(&g.verbose, "verbose", g.verbose, "log each API request to stderr")
+	fs.Var((*durationFlag)(&g.timeout), "timeout", "give up after this `duration`, whatever the command is doing (default: no limit)")
 	fs.BoolVar(&g.version, "version", g.version, "print the version and exit")
 	fs.BoolVar(&g.help, "help", g.help, "show help")
 	fs.BoolVar(&g.help, "h", g.help, "show help")
@@ -164,7 +165,7 @@ func invoke(ctx context.Context, e *env, g *globals, cmd *command, args []string
 	}
 	c := &call{env: e, out: &printer{w: e.stdout, format: g.output}, demo: g.demo}
 	if c.id, err = cmd.parseArg(pos); err != nil {
-		return err
+		return explainStray(fs, args, pos, err)
 	}
 	if c.ref, err = ids.resolve(e.getenv, g.demo); err != nil {
 		return err
@@ -176,6 +177,11 @@ func invoke(ctx context.Context, e *env, g *globals, cmd *command, args []string
 		return err
 	}
 	defer closeDemo()
+	if g.timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeoutCause(ctx, g.timeout, timedOut{g.timeout})
+		defer cancel()
+	}
 	if err := act(ctx, c); err != nil {
 		ce := classify(ctx, err, subjectOf(cmd, c))
 		ce.noStdout = c.rawStdout
@@ -217,74 +223,6 @@ func newFlagSet(name string) *flag.FlagSet {
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {}
 	return fs
-}
-
-// parseInterspersed parses flags wherever they stand among the positional
-// arguments, which it returns; everything after "--" is positional.
-func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, err
-		}
-		rest := fs.Args()
-		if n := len(args) - len(rest); n > 0 && args[n-1] == "--" {
-			return append(pos, rest...), nil
-		}
-		if len(rest) == 0 {
-			return pos, nil
-		}
-		pos = append(pos, rest[0])
-		args = rest[1:]
-	}
-}
-
-// optional is an integer or boolean flag that knows whether it was given.
-// As a boolean, --runnable means true, --runnable=false false, and neither
-// no filter.
-type optional[T int | bool] struct {
-	v   T
-	set bool
-}
-
-func (o *optional[T]) String() string {
-	if o == nil || !o.set {
-		return ""
-	}
-	return fmt.Sprint(o.v)
-}
-
-func (o *optional[T]) Set(s string) error {
-	switch p := any(&o.v).(type) {
-	case *int:
-		n, err := strconv.Atoi(s)
-		if err != nil {
-			return errors.New("must be a whole number")
-		}
-		*p = n
-	case *bool:
-		b, err := strconv.ParseBool(s)
-		if err != nil {
-			return errors.New("must be true or false")
-		}
-		*p = b
-	}
-	o.set = true
-	return nil
-}
-
-// IsBoolFlag lets a boolean be given without a value.
-func (o *optional[T]) IsBoolFlag() bool {
-	_, ok := any(o.v).(bool)
-	return ok
-}
-
-// ptr returns the value, or nil when the flag was not given.
-func (o *optional[T]) ptr() *T {
-	if !o.set {
-		return nil
-	}
-	return &o.v
 }
 
 // idFlag is one id of the dataview ref: a flag with an environment
@@ -329,7 +267,9 @@ func (f *idFlags) resolve(getenv func(string) string, demo bool) (mammoth.Datavi
 	var missing []string
 	for i := range f.ids {
 		id := &f.ids[i]
-		if v := getenv(id.env); !id.set && v != "" {
+		// The demo's sample dataview has ids of its own: real ones from the
+		// environment would only find nothing.
+		if v := getenv(id.env); !id.set && v != "" && !demo {
 			if err := id.Set(v); err != nil {
 				return mammoth.DataviewRef{}, usagef("$%s=%q: %v", id.env, v, err)
 			}
