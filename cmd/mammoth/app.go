@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"os"
 	"slices"
 	"strings"
@@ -143,6 +144,9 @@ type call struct {
 	// rawStdout is set by a command that writes data, not a document, to
 	// stdout; errors then stay off it.
 	rawStdout bool
+	// sizes knows the length of the API's last answer, for a download's
+	// progress.
+	sizes *lengthRecorder
 }
 
 // invoke parses a command's flags and arguments, connects and runs it.
@@ -173,7 +177,8 @@ func invoke(ctx context.Context, e *env, g *globals, cmd *command, args []string
 	// Progress would garble the request log, which goes to stderr too.
 	c.progress = !g.verbose && e.isTerminal(e.stderr)
 	var closeDemo func()
-	if c.client, closeDemo, err = connect(e, g, c.ref.WorkspaceID); err != nil {
+	c.sizes = &lengthRecorder{base: http.DefaultTransport}
+	if c.client, closeDemo, err = connect(e, g, c.ref.WorkspaceID, c.sizes); err != nil {
 		return err
 	}
 	defer closeDemo()
@@ -192,8 +197,11 @@ func invoke(ctx context.Context, e *env, g *globals, cmd *command, args []string
 
 // connect makes the client: to the in-process fake with --demo, else to
 // the API the environment names, with the credentials it holds.
-func connect(e *env, g *globals, workspaceID int) (*mammoth.Client, func(), error) {
-	opts := []mammoth.Option{mammoth.WithUserAgent("mammoth-cli/" + mammoth.Version)}
+func connect(e *env, g *globals, workspaceID int, transport http.RoundTripper) (*mammoth.Client, func(), error) {
+	opts := []mammoth.Option{
+		mammoth.WithUserAgent("mammoth-cli/" + mammoth.Version),
+		mammoth.WithHTTPClient(&http.Client{Transport: transport}),
+	}
 	if g.verbose {
 		logger := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 		opts = append(opts, mammoth.WithLogger(logger))

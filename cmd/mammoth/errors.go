@@ -24,6 +24,7 @@ const (
 	exitAuth        = 3
 	exitNotFound    = 4
 	exitJobFailed   = 5
+	exitLeftBehind  = 6 // a complete download, but its temporary export is left
 	exitUnavailable = 7
 	exitTimeout     = 124 // as timeout(1) exits
 	exitInterrupted = 130 // 128 + SIGINT; SIGTERM gives 143
@@ -91,8 +92,11 @@ func classify(ctx context.Context, err error, about subject) *cliError {
 		verr   *mammoth.ValidationError
 		failed *mammoth.JobFailedError
 		apiErr *mammoth.APIError
+		left   *leftBehind
 	)
 	switch {
+	case errors.As(err, &left):
+		return left.explain(ctx, about)
 	case errors.As(err, &ce):
 		return ce
 	case errors.Is(err, syscall.EPIPE):

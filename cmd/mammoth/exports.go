@@ -109,10 +109,7 @@ var exportsCommands = []command{
 				return c.client.Exports.DeleteExport(ctx, c.ref, c.id, &opts)
 			}
 		})},
-	{name: "download-csv", summary: "Download the dataview's data as CSV",
-		doc: "Adds a temporary S3 export, waits for its job, streams the file and deletes the\n" +
-			"export again. Without --out the CSV goes to stdout and nothing else does.",
-		setup: setupDownload},
+	{name: "download-csv", summary: "Download the dataview's data as CSV", doc: downloadDoc, setup: setupDownload},
 }
 
 func setupList(fs *flag.FlagSet) action {
