@@ -31,7 +31,9 @@ type leftBehind struct {
 	bytes int64
 }
 
-func (l *leftBehind) Error() string { return fmt.Sprintf("temporary export left behind: %v", l.left.err) }
+func (l *leftBehind) Error() string {
+	return fmt.Sprintf("temporary export left behind: %v", l.left.err)
+}
 
 // explain says what was left and the command that removes it: after a
 // complete CSV with exit status 6, else after what made the download fail.

@@ -149,7 +149,9 @@ func TestDownload_ProgressShowsTotalAndPercentage(t *testing.T) {
 	e := &env{stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr,
 		getenv: func(k string) string { return h.env[k] }, isTerminal: func(s any) bool { return s == &stderr }, now: fixedNow}
 	done := make(chan int)
-	go func() { done <- run(context.Background(), []string{"exports", "download-csv", "--poll-interval", "1ms"}, e) }()
+	go func() {
+		done <- run(context.Background(), []string{"exports", "download-csv", "--poll-interval", "1ms"}, e)
+	}()
 	require.Eventually(t, func() bool { return strings.Contains(stderr.String(), "512.0 KiB of 1.0 MiB (50%)") },
 		30*time.Second, 5*time.Millisecond, "stderr: %q", stderr.String())
 	close(g.release)
