@@ -21,7 +21,7 @@ import (
 )
 
 // Version is this SDK's version, sent in the User-Agent header.
-const Version = "0.1.0"
+const Version = "0.2.0"
 
 // DefaultBaseURL is the production API root.
 const DefaultBaseURL = "https://app.mammoth.io/api/v2"
