@@ -307,3 +307,32 @@ func decodeExportList(raw json.RawMessage) ([]*ItemExportInfo, error) {
 	}
 	return []*ItemExportInfo{one}, nil
 }
+
+// ResolveCondition returns c in the form the API applies: every column
+// named by its internal name at the dataview's last pipeline step, with the
+// API's TEXT EQ/NE workaround and operators checked against each column's
+// type (see [ParseCondition] and [Col] for writing conditions with display
+// names). It never changes c, and resolving its result again changes
+// nothing.
+//
+// It costs the requests of [DataviewsService.Columns], usually one; a
+// condition the API would not understand, and the empty condition, cost
+// none. An unknown or ambiguous column name, or an operator that does not
+// fit a column's type, is a [*ValidationError], the first naming the
+// closest columns.
+func (s *DataviewsService) ResolveCondition(ctx context.Context, ref DataviewRef, c Condition) (Condition, error) {
+	if err := ref.validate(); err != nil {
+		return nil, err
+	}
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	if len(c) == 0 {
+		return Condition{}, nil
+	}
+	cols, err := s.Columns(ctx, ref)
+	if err != nil {
+		return nil, err
+	}
+	return resolveCondition(c, cols)
+}
