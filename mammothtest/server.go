@@ -28,10 +28,13 @@ type Server struct {
 	// Set by options before the listeners start; read-only afterwards.
 	key, secret string
 	jobPolls    int
+	jobPollsSet bool
+	jobDuration time.Duration
 	nextLink    NextLinkForm
 	addMode     AddMode
 	now         func() time.Time
 	logSize     int
+	apiListener net.Listener // WithListener's, or nil
 
 	mu            sync.Mutex
 	dataviews     map[mammoth.DataviewRef]*dataview
@@ -47,6 +50,7 @@ type Server struct {
 	counts        map[Route]int
 	leaks         int
 	links         map[string]fileLink
+	tree          tree // workspaces, projects, folders, datasets, dataview names and columns
 }
 
 // Option configures a [Server] in [NewServer].
@@ -63,9 +67,10 @@ func WithCredentials(apiKey, apiSecret string) Option {
 // finishes: with the default of 1, the first poll of a job sees
 // "processing" and the second its final status; with 0 the first poll
 // already sees it. Each GET /jobs/{id}, and each appearance of the job in a
-// GET /jobs answer, counts as one poll. Negative values count as 0.
+// GET /jobs answer, counts as one poll. Negative values count as 0. With
+// [WithJobDuration] the default is 0; given both, a job needs both.
 func WithJobPolls(n int) Option {
-	return func(s *Server) { s.jobPolls = max(n, 0) }
+	return func(s *Server) { s.jobPolls, s.jobPollsSet = max(n, 0), true }
 }
 
 // NextLinkForm is how the "next" key of a page of exports links to the
@@ -162,7 +167,10 @@ func NewServer(opts ...Option) *Server {
 			opt(s)
 		}
 	}
-	s.api = httptest.NewServer(s.apiHandler())
+	if s.jobDuration > 0 && !s.jobPollsSet {
+		s.jobPolls = 0
+	}
+	s.api = s.startAPI()
 	s.files = httptest.NewUnstartedServer(s.fileHandler())
 	// Another loopback address makes the file host a different origin even
 	// for clients that ignore ports; Linux routes all of 127.0.0.0/8 to lo.
@@ -244,6 +252,7 @@ func (s *Server) apiHandler() http.Handler {
 	} {
 		mux.Handle(rt.pattern, s.serve(endpoint{route: rt.route, auth: true}, rt.h))
 	}
+	s.routeDiscovery(mux)
 	// A known path with another method is 405; anything else is 404. Both
 	// have the API's error body and need no credentials.
 	unknown := endpoint{route: RouteUnknown}
