@@ -236,6 +236,11 @@ func (s *Server) handleAddExport(w http.ResponseWriter, r *http.Request, body []
 		writeNotFound(w)
 		return
 	}
+	if msg := s.conditionProblemLocked(ref, spec.Condition); msg != "" {
+		s.mu.Unlock()
+		writeProblems(w, r, problems{{Message: msg, Key: "condition", Source: "body"}})
+		return
+	}
 	if spec.ValidateOnly {
 		s.mu.Unlock()
 		m := modification{}
