@@ -144,7 +144,7 @@ func (t *contextDroppingTransport) RoundTrip(r *http.Request) (*http.Response, e
 func TestAddExport_TransportThatDropsTheContextIsAssumedToHaveSent(t *testing.T) {
 	t.Parallel()
 	for name, fault := range map[string]mammothtest.Fault{
-		"reset after acting": {Reset: true, AfterHandling: true},
+		"reset after acting":  {Reset: true, AfterHandling: true},
 		"reset before acting": {Reset: true},
 		"cut short":           {ResetAfterBytes: 4},
 	} {
