@@ -225,7 +225,7 @@ func TestAddExport_RetriedOnlyOnPositiveEvidenceThatNothingWasSent(t *testing.T)
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			rt, calls := tt.transport(refused())
-			client, err := mammoth.NewClient("k", "s", quickRetries,
+			client, err := mammoth.NewClient("test-key", "a-long-enough-secret-1", quickRetries,
 				mammoth.WithBaseURL("http://127.0.0.1:1/api/v2"), mammoth.WithHTTPClient(&http.Client{Transport: rt}))
 			require.NoError(t, err)
 			_, err = client.Exports.CreateS3Export(context.Background(), mammoth.DataviewRef{WorkspaceID: 1, ProjectID: 1, DataviewID: 1},

@@ -157,7 +157,8 @@ func stringEnd(b []byte, start int, nonASCII bool) (end int, escaped bool) {
 	return -1, escaped
 }
 
-// err returns err, or when its text holds the secret, an error with the
+// err returns err, or when its text holds the secret (raw, URL-escaped, or
+// in a JSON string it quotes), an error with the
 // masked text that still matches what err matches with [errors.Is] (a
 // timeout, a cancellation) but no longer unwraps to the unmasked error.
 func (m masker) err(err error) error {
@@ -165,7 +166,8 @@ func (m masker) err(err error) error {
 		return nil
 	}
 	text := err.Error()
-	if masked := m.str(text); masked != text {
+	// Decoding errors quote JSON as sent, escapes and all.
+	if masked := string(m.bytes([]byte(text))); masked != text {
 		return &maskedError{text: masked, err: err}
 	}
 	return err
