@@ -43,7 +43,7 @@ func (s *JobsService) GetJob(ctx context.Context, jobID int) (*Job, error) {
 	}
 	job, err := decodeJob(raw)
 	if err != nil {
-		return nil, &DecodeError{Operation: "GetJob", StatusCode: resp.StatusCode, Err: err}
+		return nil, &DecodeError{Operation: "GetJob", StatusCode: resp.StatusCode, Err: s.client.mask.err(err)}
 	}
 	return job, nil
 }

@@ -11,14 +11,17 @@ import (
 
 // masker hides the API secret in whatever the SDK derives from an answer: a
 // server that echoes the secret back, raw or JSON-escaped, must not get it
-// into an error, a log record or a decoded value. The secret lives only in
-// the closures, out of reach of fmt's reflection.
+// into an error or a log record. (Success bodies are data the caller asked
+// for and are decoded as sent.) The secret lives only in the closures, out
+// of reach of fmt's reflection.
 type masker struct {
 	// bytes masks a body before it is decoded: the raw secret, its URL
 	// escapes, and every JSON string that decodes to something containing
 	// it, whatever escapes it is written with.
 	bytes func([]byte) []byte
-	// str masks a decoded string.
+	// str masks text the SDK builds from an answer the same way: a decoded
+	// string, or text that quotes JSON (a decoding error, a reason that is
+	// a JSON value).
 	str func(string) string
 }
 
@@ -31,28 +34,39 @@ func newMasker(secret string) masker {
 			forms = append(forms, []byte(f))
 		}
 	}
-	str := func(s string) string { return maskString(s, secret, p1, p2) }
+	literal := func(s string) string { return maskString(s, secret, p1, p2) }
 	// Decoding turns invalid UTF-8 into U+FFFD, so only for a secret that
 	// holds one can a string without escapes decode to it.
 	decodesToFFFD := strings.ContainsRune(secret, utf8.RuneError)
-	return masker{
-		str: str,
-		bytes: func(b []byte) []byte {
-			raw := func(b []byte) []byte {
-				for _, f := range forms {
-					b = maskBytes(b, f, p1, p2)
-				}
-				return b
+	var m masker
+	m.str = func(s string) string {
+		if !decodesToFFFD && !strings.Contains(s, `\`) {
+			clean := true
+			for _, f := range forms {
+				clean = clean && !strings.Contains(s, string(f))
 			}
-			b = raw(b)
-			// Re-encoding a masked string escapes quotes and backslashes,
-			// which a secret may hold raw: mask the raw forms once more.
-			if m := maskJSONStrings(b, secret, decodesToFFFD, str); len(m) != len(b) || !bytes.Equal(m, b) {
-				b = raw(m)
+			if clean {
+				return s // the common case, without allocating
+			}
+		}
+		return string(m.bytes([]byte(s)))
+	}
+	m.bytes = func(b []byte) []byte {
+		raw := func(b []byte) []byte {
+			for _, f := range forms {
+				b = maskBytes(b, f, p1, p2)
 			}
 			return b
-		},
+		}
+		b = raw(b)
+		// Re-encoding a masked string escapes quotes and backslashes,
+		// which a secret may hold raw: mask the raw forms once more.
+		if m := maskJSONStrings(b, secret, decodesToFFFD, literal); len(m) != len(b) || !bytes.Equal(m, b) {
+			b = raw(m)
+		}
+		return b
 	}
+	return m
 }
 
 // maskPlaceholders returns the placeholder that stands in for the secret
@@ -76,7 +90,7 @@ func maskPlaceholders(secret string) (usual, disjoint string) {
 		}
 	}
 	usual = secretPlaceholder
-	if strings.ContainsAny(secret, usual) {
+	if strings.Contains(usual, secret) {
 		usual = disjoint
 	}
 	return usual, disjoint
@@ -166,8 +180,7 @@ func (m masker) err(err error) error {
 		return nil
 	}
 	text := err.Error()
-	// Decoding errors quote JSON as sent, escapes and all.
-	if masked := string(m.bytes([]byte(text))); masked != text {
+	if masked := m.str(text); masked != text {
 		return &maskedError{text: masked, err: err}
 	}
 	return err
