@@ -622,18 +622,20 @@ func retryableStatus(idempotent bool, status int) verdict {
 	return verdict{acted: status >= 500 && status != http.StatusNotImplemented}
 }
 
-// parseRetryAfter reads a Retry-After header in seconds or as an HTTP date.
-// What it cannot read (garbage, NaN, infinities, negative numbers, a past
-// date) counts as absent: 0. A wait too long to represent is the longest
-// duration, which exceeds any MaxBackoff.
+// parseRetryAfter reads a Retry-After header in seconds (digits, with a
+// decimal fraction tolerated) or as an HTTP date. What it cannot read
+// (garbage, signs, exponents, NaN, a past date) counts as absent: 0. A wait
+// too long to represent is the longest duration, which exceeds any
+// MaxBackoff.
 func parseRetryAfter(v string) time.Duration {
 	v = strings.TrimSpace(v)
 	if v == "" {
 		return 0
 	}
-	if secs, err := strconv.ParseFloat(v, 64); err == nil || errors.Is(err, strconv.ErrRange) {
+	if isDecimal(v) {
+		secs, err := strconv.ParseFloat(v, 64)
 		switch {
-		case math.IsNaN(secs) || math.IsInf(secs, 0) || secs <= 0:
+		case err != nil && !errors.Is(err, strconv.ErrRange):
 			return 0
 		case secs >= float64(math.MaxInt64)/float64(time.Second):
 			return math.MaxInt64
@@ -646,6 +648,23 @@ func parseRetryAfter(v string) time.Duration {
 		}
 	}
 	return 0
+}
+
+// isDecimal reports whether v is digits with at most one decimal point
+// between them: what a delay in seconds may look like.
+func isDecimal(v string) bool {
+	digits, point := 0, -1
+	for i, c := range v {
+		switch {
+		case c >= '0' && c <= '9':
+			digits++
+		case c == '.' && point < 0 && i > 0 && i < len(v)-1:
+			point = i
+		default:
+			return false
+		}
+	}
+	return digits > 0
 }
 
 // backoff returns the wait before retry number attempt: full jitter over a
