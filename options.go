@@ -87,7 +87,7 @@ func WithHTTPClient(hc *http.Client) Option {
 
 // WithUserAgent puts ua in front of the SDK's own User-Agent, so that the
 // API's operators can tell your service's traffic apart:
-// "billing-sync/2.1 mammoth-go/0.1.0".
+// "billing-sync/2.1 mammoth-go/0.2.0".
 func WithUserAgent(ua string) Option {
 	return func(c *Client) error {
 		for _, r := range ua {

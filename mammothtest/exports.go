@@ -88,20 +88,10 @@ func (s *Server) handleListExports(w http.ResponseWriter, r *http.Request, _ []b
 // limit 0, which would never advance), else a link in the server's form
 // that repeats the request's parameters with the following offset.
 func (s *Server) nextLinkFor(r *http.Request, q url.Values, lq listQuery, more bool) string {
-	if !more || lq.limit == 0 || s.nextLink == NextLinkNone {
+	if s.nextLink == NextLinkNone {
 		return ""
 	}
-	next := make(url.Values, len(q)+2)
-	for k, v := range q {
-		next[k] = v
-	}
-	next["limit"] = []string{strconv.Itoa(lq.limit)}
-	next["offset"] = []string{strconv.Itoa(lq.offset + lq.limit)}
-	rest := r.URL.EscapedPath() + "?" + next.Encode()
-	if s.nextLink == NextLinkRelative {
-		return rest[1:]
-	}
-	return s.api.URL + rest
+	return s.pageLink(r, q, pageParams{limit: lq.limit, offset: lq.offset}, more)
 }
 
 func appendJSONString(b []byte, v string) []byte {
@@ -249,6 +239,11 @@ func (s *Server) handleAddExport(w http.ResponseWriter, r *http.Request, body []
 	if dv == nil || (spec.TriggerID != nil && e == nil) {
 		s.mu.Unlock()
 		writeNotFound(w)
+		return
+	}
+	if msg := s.conditionProblemLocked(ref, spec.Condition); msg != "" {
+		s.mu.Unlock()
+		writeProblems(w, r, problems{{Message: msg, Key: "condition", Source: "body"}})
 		return
 	}
 	if spec.ValidateOnly {

@@ -36,6 +36,7 @@ type Server struct {
 	logSize     int
 	// stepDuration is how long a step of a pipeline run lasts, or 0.
 	stepDuration time.Duration
+	apiListener  net.Listener // WithListener's, or nil
 
 	mu            sync.Mutex
 	dataviews     map[mammoth.DataviewRef]*dataview
@@ -53,6 +54,7 @@ type Server struct {
 	counts        map[Route]int
 	leaks         int
 	links         map[string]fileLink
+	tree          tree // workspaces, projects, folders, datasets, dataview names and columns
 }
 
 // Option configures a [Server] in [NewServer].
@@ -173,7 +175,7 @@ func NewServer(opts ...Option) *Server {
 	if s.jobDuration > 0 && !s.jobPollsSet {
 		s.jobPolls = 0
 	}
-	s.api = httptest.NewServer(s.apiHandler())
+	s.api = s.startAPI()
 	s.files = httptest.NewUnstartedServer(s.fileHandler())
 	// Another loopback address makes the file host a different origin even
 	// for clients that ignore ports; Linux routes all of 127.0.0.0/8 to lo.
@@ -261,6 +263,7 @@ func (s *Server) apiHandler() http.Handler {
 	} {
 		mux.Handle(rt.pattern, s.serve(endpoint{route: rt.route, auth: true}, rt.h))
 	}
+	s.routeDiscovery(mux)
 	// A known path with another method is 405; anything else is 404. Both
 	// have the API's error body and need no credentials.
 	unknown := endpoint{route: RouteUnknown}

@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"io"
-	"os"
 	"strconv"
 	"strings"
 
@@ -55,8 +53,11 @@ func (cmd *command) parseArg(pos []string) (int, error) {
 		return 0, usagef("unexpected argument %q after %s", pos[1], cmd.argName)
 	}
 	id, err := strconv.Atoi(pos[0])
-	if err != nil {
+	switch {
+	case err != nil:
 		return 0, usagef("%s %q is not a whole number", cmd.argName, pos[0])
+	case id < 1:
+		return 0, usagef("%s must be a positive whole number, not %s", cmd.argName, pos[0])
 	}
 	return id, nil
 }
@@ -120,28 +121,6 @@ func exportCommand(do func(*mammoth.ExportsService, context.Context, mammoth.Dat
 			return do(c.client.Exports, ctx, c.ref, c.id)
 		}
 	})
-}
-
-// readSpec reads an AddExportSpec from a file, or stdin for "-".
-func readSpec(stdin io.Reader, name string) (*mammoth.AddExportSpec, error) {
-	var r io.Reader = stdin
-	switch name {
-	case "":
-		return nil, usagef("missing --spec: a JSON file, or - for stdin")
-	case "-":
-	default:
-		f, err := os.Open(name)
-		if err != nil {
-			return nil, usagef("cannot read --spec: %v", err)
-		}
-		defer f.Close()
-		r = f
-	}
-	spec := new(mammoth.AddExportSpec)
-	if err := json.NewDecoder(r).Decode(spec); err != nil {
-		return nil, usagef("invalid --spec %s: %v", name, err)
-	}
-	return spec, nil
 }
 
 // jsonFlag registers a flag that takes a JSON object.

@@ -12,6 +12,9 @@ import (
 
 const fieldsUsage = "`fields` to return: a preset (__min, __standard, __full) or names, comma-separated"
 
+// triggerTypes are the values --trigger-type takes.
+var triggerTypes = words(mammoth.TriggerType("").Values()...)
+
 // exportsCommands are the commands of "mammoth exports", in the order help
 // lists them.
 var exportsCommands = []command{
@@ -46,10 +49,11 @@ var exportsCommands = []command{
 		setup: changeCommand(func(fs *flag.FlagSet) changeFunc {
 			var req mammoth.S3ExportRequest
 			fs.StringVar(&req.File, "file", "", "`name` of the file to write (required)")
-			fileType := fs.String("file-type", "", "file `format`: csv (default), json or parquet")
+			fileType := enum(fs, "file-type", "file `format`: csv (default), json or parquet",
+				words(mammoth.ExportFileTypeCSV, mammoth.ExportFileTypeJSON, mammoth.ExportFileTypeParquet)...)
 			fs.BoolVar(&req.IncludeHidden, "include-hidden", false, "also export hidden columns")
 			useFormat := fs.Bool("use-format", true, "write values as the dataview formats them")
-			trigger := fs.String("trigger-type", "", "when it runs (`trigger`): none (default), pipeline or schedule")
+			trigger := enum(fs, "trigger-type", "when it runs (`trigger`): none (default), pipeline or schedule", triggerTypes...)
 			runNow := fs.Bool("run-immediately", true, "run the export once added")
 			condition := jsonFlag(fs, "condition", "row filter in the API's condition format, as a `json` object")
 			return func(ctx context.Context, c *call) (*mammoth.ExportChange, error) {
@@ -64,8 +68,9 @@ var exportsCommands = []command{
 			fs.StringVar(&req.DatasetName, "name", "", "`name` of the new dataset (required without --target-dataset)")
 			var target optional[int]
 			fs.Var(&target, "target-dataset", "existing dataset `id` to write into")
-			mode := fs.String("mode", "", "with --target-dataset, the save `mode`: REPLACE_IN_DS or APPEND_TO_DS")
-			trigger := fs.String("trigger-type", "", "when it runs (`trigger`): pipeline (default), none or schedule")
+			mode := enum(fs, "mode", "with --target-dataset, the save `mode`: REPLACE_IN_DS or APPEND_TO_DS",
+				words(mammoth.SaveAsDatasetReplace, mammoth.SaveAsDatasetAppend)...)
+			trigger := enum(fs, "trigger-type", "when it runs (`trigger`): pipeline (default), none or schedule", triggerTypes...)
 			runNow := fs.Bool("run-immediately", true, "run the export once added")
 			condition := jsonFlag(fs, "condition", "row filter in the API's condition format, as a `json` object")
 			columns := jsonFlag(fs, "column-mapping", "dataview column to dataset column, as a `json` object {\"from\": \"to\"}")
@@ -104,10 +109,7 @@ var exportsCommands = []command{
 				return c.client.Exports.DeleteExport(ctx, c.ref, c.id, &opts)
 			}
 		})},
-	{name: "download-csv", summary: "Download the dataview's data as CSV",
-		doc: "Adds a temporary S3 export, waits for its job, streams the file and deletes the\n" +
-			"export again. Without --out the CSV goes to stdout and nothing else does.",
-		setup: setupDownload},
+	{name: "download-csv", summary: "Download the dataview's data as CSV", doc: downloadDoc, setup: setupDownload},
 }
 
 func setupList(fs *flag.FlagSet) action {

@@ -70,11 +70,18 @@ type desiredSet struct {
 // loadExportsFile reads and checks the desired-state file, expanding the
 // environment references; defaults fills the ids a dataview leaves out.
 func loadExportsFile(r io.Reader, name string, defaults mammoth.DataviewRef, getenv func(string) string) ([]desiredSet, error) {
-	dec := json.NewDecoder(r)
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fileError(name, "", err.Error())
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, fileError(name, "", "is empty")
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	var f exportsFile
 	if err := dec.Decode(&f); err != nil {
-		return nil, fileError(name, "", jsonProblem(err))
+		return nil, fileError(name, "", fileJSONProblem(data, err))
 	}
 	if dec.More() {
 		return nil, fileError(name, "", "more than one JSON document")
@@ -340,23 +347,17 @@ func fileError(name, where, msg string) error {
 	return usagef("%s: %s", name, msg)
 }
 
-// jsonProblem says where the JSON of the file went wrong, for a person.
-func jsonProblem(err error) string {
-	var syn *json.SyntaxError
+// fileJSONProblem says where the JSON of the file went wrong, for a
+// person.
+func fileJSONProblem(data []byte, err error) string {
 	var typ *json.UnmarshalTypeError
 	switch {
-	case errors.As(err, &syn):
-		return fmt.Sprintf("not valid JSON at byte %d: %v", syn.Offset, syn)
 	case errors.As(err, &typ):
-		return fmt.Sprintf("%q must not be a JSON %s (byte %d)", typ.Field, typ.Value, typ.Offset)
-	case errors.Is(err, io.EOF):
-		return "is empty"
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		return "not valid JSON: it ends before the document does"
+		return fmt.Sprintf("%s: %q must not be %s", position(data, typ.Offset), typ.Field, article(typ.Value))
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		return "unknown key " + strings.TrimPrefix(err.Error(), "json: unknown field ")
 	}
-	return err.Error()
+	return jsonProblem(data, err).Error()
 }
 
 // openExportsFile opens the file a -f flag names; "-" is stdin.

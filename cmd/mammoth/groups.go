@@ -81,7 +81,21 @@ func (g *group) lookup(rest []string) (*command, []string, error) {
 	case rest[0] == "-h" || rest[0] == "--help" || rest[0] == "-help":
 		return nil, nil, flag.ErrHelp
 	case strings.HasPrefix(rest[0], "-"):
-		return nil, nil, usagef("flag %s before the subcommand; put it after: 'mammoth %s <subcommand> %s' (%s)", rest[0], g.name, rest[0], subs)
+		flagText := rest[0]
+		gfs := newFlagSet("mammoth")
+		(&globals{}).register(gfs)
+		if takesValue(gfs, rest[0]) && len(rest) > 1 {
+			flagText += " " + rest[1]
+		}
+		sub := "<subcommand>"
+		for _, w := range rest {
+			if g.command(w) != nil {
+				sub = w
+				break
+			}
+		}
+		return nil, nil, usagef("flags go after the subcommand (%s), not between: 'mammoth %s %s %s'; global ones may also go first: 'mammoth %s %s %s'",
+			subs, g.name, sub, flagText, flagText, g.name, sub)
 	}
 	if c := g.command(rest[0]); c != nil {
 		return c, rest[1:], nil

@@ -27,6 +27,9 @@ Global flags, before the command or anywhere after the subcommand:
   --demo           run against an in-process fake of the API seeded with sample
                    exports and data; no account needed, nothing carries over
                    from one command to the next
+  --timeout D      give up after D (such as 30s or 5m), whatever the command is
+                   doing: waiting for the API, for a job or for a download
+                   (a download still deletes its temporary export)
   --verbose        log each API request to stderr (never the credentials)
   --version        print the version
   -h, --help       show help; "mammoth help <command>" shows a command's flags
@@ -62,7 +65,9 @@ Exit codes:
   6    exports plan: changes are pending (applying the file would change something)
   7    rate limited (429), API unavailable (502, 503, 504) or network failure,
        after retries
-  130  interrupted (Ctrl-C)
+  124  --timeout ran out
+  130  interrupted (Ctrl-C); 143 for SIGTERM
+  141  stdout was closed (as by "| head"); nothing is printed
 `
 
 func writeRootHelp(w io.Writer) {
@@ -124,7 +129,7 @@ func writeCommandHelp(w io.Writer, cmd *command) {
 		fmt.Fprintf(tw, "  %s\t%s\n", strings.TrimSpace("--"+f.Name+" "+name), usage)
 	}
 	tw.Flush()
-	fmt.Fprintln(w, "\nGlobal flags (--output, --demo, --verbose) are described in 'mammoth --help'.")
+	fmt.Fprintln(w, "\nGlobal flags (--output, --demo, --timeout, --verbose) are described in 'mammoth --help'.")
 }
 
 // commandFlags returns a command's own flags and its id flags, sorted by

@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -26,15 +27,14 @@ var jobsCommands = []command{
 }
 
 // waitFlags say how to wait for a job.
+// (The global --timeout bounds the wait with the rest of the command.)
 type waitFlags struct {
-	wait    bool
-	poll    time.Duration
-	timeout time.Duration
+	wait bool
+	poll time.Duration
 }
 
 func (w *waitFlags) register(fs *flag.FlagSet) {
-	fs.DurationVar(&w.poll, "poll-interval", 0, "time between polls of the job (default 2s; 250ms with --demo)")
-	fs.DurationVar(&w.timeout, "timeout", 0, "give up waiting after this long (default: no limit)")
+	fs.Var((*durationFlag)(&w.poll), "poll-interval", "pause of this `duration` between polls of the job (default 2s; 250ms with --demo)")
 }
 
 // pollInterval is the wait between polls: the flag's, else the SDK's
@@ -49,11 +49,6 @@ func (c *call) pollInterval(d time.Duration) time.Duration {
 // waitJob waits for a job, with a spinner on a terminal. known is the
 // job's status when the wait starts, if known.
 func (c *call) waitJob(ctx context.Context, id int, known mammoth.JobStatus, w waitFlags) (*mammoth.Job, error) {
-	wctx, cancel := ctx, context.CancelFunc(func() {})
-	if w.timeout > 0 {
-		wctx, cancel = context.WithTimeout(ctx, w.timeout)
-	}
-	defer cancel()
 	// The status shown follows each poll; the spinner reads it from its own
 	// goroutine.
 	var status atomic.Value
@@ -66,7 +61,7 @@ func (c *call) waitJob(ctx context.Context, id int, known mammoth.JobStatus, w w
 		return text + " " + formatElapsed(elapsed)
 	}
 	p := c.startProgress(label)
-	job, err := c.client.Jobs.WaitForJob(wctx, id, &mammoth.WaitOptions{
+	job, err := c.client.Jobs.WaitForJob(ctx, id, &mammoth.WaitOptions{
 		PollInterval: c.pollInterval(w.poll),
 		OnPoll:       func(j *mammoth.Job) { status.Store(j.Status) },
 	})
@@ -75,9 +70,16 @@ func (c *call) waitJob(ctx context.Context, id int, known mammoth.JobStatus, w w
 		final = fmt.Sprintf("job %d %s after %s", id, job.Status, formatElapsed(p.elapsed()))
 	}
 	p.stop(final)
-	if err != nil && ctx.Err() == nil && wctx.Err() != nil {
-		return nil, &cliError{code: exitError, kind: "timeout",
-			msg: fmt.Sprintf("job %d has not finished after %s; 'mammoth jobs wait %d' waits again", id, w.timeout, id)}
+	if st := stopped(ctx); err != nil && st != nil {
+		// The job goes on without us; the demo's ends with the process.
+		subject := fmt.Sprintf("job %d", id)
+		if st.kind == "timeout" {
+			st.msg, subject = strings.Replace(st.msg, "gave up", subject+" has not finished", 1), "it"
+		}
+		if !c.demo {
+			st.msg += fmt.Sprintf("; %s may still be running: 'mammoth jobs wait %d' waits for it", subject, id)
+		}
+		return nil, st
 	}
 	return job, err
 }

@@ -100,7 +100,7 @@ func TestExportsPlan_RefusesLiteralSecretsAndBadFiles(t *testing.T) {
 			"target_properties": {"domain": "d", "username": "u", "password": "x${P}", "directory": "/", "file": "f"}}]}]}`,
 			"target_properties.password is a secret"},
 		"unknown key":   {`{"dataviews": [{"exports": [{"handler_type": "s3", "trigger_type": "none", "run_immediatly": true}]}]}`, `unknown key "run_immediatly"`},
-		"bad json":      {`{"dataviews": [`, "not valid JSON"},
+		"bad json":      {`{"dataviews": [`, "the JSON ends too soon"},
 		"no dataviews":  {`{"dataviews": []}`, "lists no dataview"},
 		"twice":         {`{"dataviews": [{"dataview_id": 2311}, {}]}`, "is the same dataview as dataviews[0]"},
 		"no handler":    {`{"dataviews": [{"exports": [{"trigger_type": "none"}]}]}`, `"handler_type" is required`},
