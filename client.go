@@ -1,18 +1,3 @@
-// Package mammoth is a client for the Mammoth Analytics platform API: the
-// exports of a dataview's pipeline (to S3, databases, BigQuery, Mammoth
-// datasets and more) and the background jobs that carry them out.
-//
-// Create one [Client] with [NewClient] or [NewClientFromEnv] and share it: it
-// is safe for concurrent use and keeps its connections alive between calls.
-// Every call takes a [context.Context] and honours its cancellation, also
-// while waiting to retry or polling a job.
-//
-// Errors from the API are [*APIError] values that also match [ErrNotFound]
-// and the other sentinels with [errors.Is]; arguments the SDK refuses before
-// sending are [*ValidationError] values.
-//
-// To test code that uses this package without the real API, run the fake
-// server in package mammothtest.
 package mammoth
 
 import (
@@ -36,7 +21,7 @@ import (
 )
 
 // Version is this SDK's version, sent in the User-Agent header.
-const Version = "0.1.0"
+const Version = "0.2.0"
 
 // DefaultBaseURL is the production API root.
 const DefaultBaseURL = "https://app.mammoth.io/api/v2"
@@ -99,6 +84,7 @@ type Client struct {
 	retry             RetryPolicy
 	logger            *slog.Logger
 	workspaceID       int
+	pollInterval      time.Duration
 	sleepFn           func(context.Context, time.Duration) error
 }
 
@@ -158,8 +144,11 @@ func NewClient(apiKey, apiSecret string, opts ...Option) (*Client, error) {
 }
 
 // NewClientFromEnv returns a client configured from the environment:
-// MAMMOTH_API_KEY and MAMMOTH_API_SECRET (required) and MAMMOTH_BASE_URL
-// (optional). Options given explicitly take precedence over the environment.
+// MAMMOTH_API_KEY and MAMMOTH_API_SECRET (required), MAMMOTH_BASE_URL and
+// MAMMOTH_WORKSPACE_ID (optional; the latter as [WithWorkspaceID] takes
+// it, and a value that is not a positive integer is a [*ValidationError]
+// naming the variable). Options given explicitly take precedence over the
+// environment.
 func NewClientFromEnv(opts ...Option) (*Client, error) {
 	key := os.Getenv("MAMMOTH_API_KEY")
 	if key == "" {
@@ -171,6 +160,13 @@ func NewClientFromEnv(opts ...Option) (*Client, error) {
 	}
 	if base := os.Getenv("MAMMOTH_BASE_URL"); base != "" {
 		opts = append([]Option{WithBaseURL(base)}, opts...)
+	}
+	if ws := os.Getenv("MAMMOTH_WORKSPACE_ID"); ws != "" {
+		id, err := workspaceIDFromEnv(ws)
+		if err != nil {
+			return nil, err
+		}
+		opts = append([]Option{WithWorkspaceID(id)}, opts...)
 	}
 	return NewClient(key, secret, opts...)
 }

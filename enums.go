@@ -57,7 +57,11 @@ const (
 	TriggerTypeNone TriggerType = "none"
 	// TriggerTypePipeline exports every time the dataview's pipeline runs.
 	TriggerTypePipeline TriggerType = "pipeline"
-	// TriggerTypeSchedule exports on a schedule.
+	// TriggerTypeSchedule exports on a schedule. The exports API has no
+	// schedule field: neither AddExportSpec nor ItemExportInfo names a
+	// schedule, and the API documents no way of binding an export to one
+	// of a project's schedules (the /schedules endpoints). Adding an export
+	// with this trigger sets its trigger type and nothing more.
 	TriggerTypeSchedule TriggerType = "schedule"
 )
 

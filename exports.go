@@ -521,7 +521,7 @@ const (
 	PatchPathRun     PatchPath = "run"     // run the export now
 	PatchPathSuspend PatchPath = "suspend" // stop it running until restored
 	PatchPathRestore PatchPath = "restore" // undo a suspend
-	PatchPathDiscard PatchPath = "discard" // remove it from the pipeline
+	PatchPathDiscard PatchPath = "discard" // remove it from the pipeline, as DeleteExport does
 	PatchPathParams  PatchPath = "params"  // its configuration, for replace
 )
 
@@ -618,6 +618,13 @@ func (s *ExportsService) RestoreExport(ctx context.Context, ref DataviewRef, exp
 // DeleteExport removes an export from the dataview's pipeline. The answer
 // may be a job (202), a modification response (200, or 201 when the export
 // could not be deleted or was deleted in draft mode), or empty.
+//
+// The "discard" command ([PatchPathDiscard]) has the same effect: by the
+// API's documents both remove the export, and [mammothtest] treats them
+// alike. What discard adds is where it can be sent: in an
+// [ExportsService.EditExport] patch list, after other patches of the same
+// request, and in the pipeline's bulk command, which discards several
+// exports in one request.
 func (s *ExportsService) DeleteExport(ctx context.Context, ref DataviewRef, exportID int, opts *DeleteExportOptions) (*ExportChange, error) {
 	if err := ref.validate(); err != nil {
 		return nil, err

@@ -103,14 +103,26 @@ func (s *JobsService) GetJobs(ctx context.Context, jobIDs []int) ([]*Job, error)
 	return body.Jobs, nil
 }
 
-// WaitOptions tunes [JobsService.WaitForJob] and the waits on a pipeline.
+// WaitOptions tunes [JobsService.WaitForJob] and the SDK's other waits.
+//
+// A wait polls at once, then after PollInterval, and then less and less
+// often: intervals double up to max(PollInterval, 250ms) and from there on
+// are a tenth of the time waited so far; for the first minute they stop at
+// max(PollInterval, 2s), and they never pass MaxPollInterval. So the time
+// between a job's end and the wait returning stays within max(250ms,
+// PollInterval, 10% of the time waited), jobs of up to a minute are seen
+// sooner than a fixed 2s poll sees them, and long jobs cost few polls: a
+// job of a minute about 54, one of ten minutes about 94 (a fixed 2s poll:
+// 31 and 301). The time waited is the sum of the intervals, without the
+// time the polls themselves take. To poll at a fixed interval, set
+// PollInterval and MaxPollInterval to the same value.
 type WaitOptions struct {
-	// PollInterval is the wait between polls; 0 means 2s. After the first
-	// 30s of waiting, the interval grows by a quarter on each poll, up to
-	// MaxPollInterval, so long jobs cost few requests.
+	// PollInterval is the first interval between polls; 0 means the
+	// client's (see [WithPollInterval]; 100ms by default). Later intervals
+	// grow from it as described above.
 	PollInterval time.Duration
-	// MaxPollInterval caps the interval's growth; 0 means 15s (or
-	// PollInterval, if that is larger).
+	// MaxPollInterval caps every interval, the first included; 0 means
+	// 15s (or PollInterval, if that is larger).
 	MaxPollInterval time.Duration
 	// Timeout bounds the whole wait; 0 means no bound beyond the
 	// context's deadline.
@@ -124,38 +136,22 @@ type WaitOptions struct {
 	OnPipelinePoll func(*Pipeline)
 }
 
-const (
-	defaultPollInterval    = 2 * time.Second
-	defaultMaxPollInterval = 15 * time.Second
-	steadyPollingPeriod    = 30 * time.Second
-)
-
-// WaitForJob polls a job until it finishes. It returns the job when it
-// succeeds, a [*JobFailedError] carrying the failure reason when it ends in
-// failure or error, and the context's error (or, with opts.Timeout, a
-// [context.DeadlineExceeded] error) when waiting runs out of time. A status
-// the SDK does not know is taken as not finished yet.
+// WaitForJob polls a job until it finishes, on the schedule [WaitOptions]
+// describes. It returns the job when it succeeds, a [*JobFailedError]
+// carrying the failure reason when it ends in failure or error, and the
+// context's error (or, with opts.Timeout, a [context.DeadlineExceeded]
+// error) when waiting runs out of time. A status the SDK does not know is
+// taken as not finished yet.
 func (s *JobsService) WaitForJob(ctx context.Context, jobID int, opts *WaitOptions) (*Job, error) {
 	if err := validateJobID("jobID", jobID); err != nil {
+		return nil, err
+	}
+	if err := validateWaitOptions(opts); err != nil {
 		return nil, err
 	}
 	var o WaitOptions
 	if opts != nil {
 		o = *opts
-	}
-	switch {
-	case o.PollInterval < 0:
-		return nil, &ValidationError{Field: "WaitOptions.PollInterval", Reason: "must not be negative"}
-	case o.MaxPollInterval < 0:
-		return nil, &ValidationError{Field: "WaitOptions.MaxPollInterval", Reason: "must not be negative"}
-	case o.Timeout < 0:
-		return nil, &ValidationError{Field: "WaitOptions.Timeout", Reason: "must not be negative"}
-	}
-	if o.PollInterval == 0 {
-		o.PollInterval = defaultPollInterval
-	}
-	if o.MaxPollInterval == 0 {
-		o.MaxPollInterval = max(defaultMaxPollInterval, o.PollInterval)
 	}
 	if ctx == nil {
 		return nil, &ValidationError{Field: "ctx", Reason: "must not be nil"}
@@ -165,8 +161,7 @@ func (s *JobsService) WaitForJob(ctx context.Context, jobID int, opts *WaitOptio
 		ctx, cancel = context.WithTimeout(ctx, o.Timeout)
 		defer cancel()
 	}
-	interval := o.PollInterval
-	var waited time.Duration
+	schedule := s.client.pollSchedule(&o)
 	for {
 		job, err := s.GetJob(ctx, jobID)
 		if err != nil {
@@ -181,12 +176,8 @@ func (s *JobsService) WaitForJob(ctx context.Context, jobID int, opts *WaitOptio
 		case JobStatusFailure, JobStatusError:
 			return nil, &JobFailedError{JobID: jobID, Status: job.Status, Reason: failureReason(job), Job: job}
 		}
-		if err := s.client.sleep(ctx, interval); err != nil {
+		if err := s.client.sleep(ctx, schedule.next()); err != nil {
 			return nil, fmt.Errorf("mammoth: waiting for job %d (last status %q): %w", jobID, job.Status, err)
-		}
-		waited += interval
-		if waited >= steadyPollingPeriod {
-			interval = min(interval+interval/4, o.MaxPollInterval)
 		}
 	}
 }

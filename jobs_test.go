@@ -131,10 +131,10 @@ func TestWaitForJob_PollsUntilSuccess(t *testing.T) {
 	assert.Equal(t, []JobStatus{JobStatusProcessing, JobStatusProcessing, JobStatusSuccess}, seen)
 	assert.Equal(t, JobStatusSuccess, job.Status)
 	assert.EqualValues(t, 3, polls.Load())
-	assert.Equal(t, []time.Duration{2 * time.Second, 2 * time.Second}, f.waits(), "default interval 2s")
+	assert.Equal(t, []time.Duration{100 * time.Millisecond, 200 * time.Millisecond}, f.waits(), "first poll after 100ms, then doubling")
 }
 
-func TestWaitForJob_IntervalGrowsGentlyOnLongJobs(t *testing.T) {
+func TestWaitForJob_IntervalsFollowTheScheduleOnLongJobs(t *testing.T) {
 	t.Parallel()
 	f := setup(t)
 	statuses := make([]string, 40)
@@ -146,15 +146,19 @@ func TestWaitForJob_IntervalGrowsGentlyOnLongJobs(t *testing.T) {
 	require.NoError(t, err)
 	waits := f.waits()
 	require.Len(t, waits, 40)
-	for i, w := range waits[:30] {
-		assert.Equal(t, time.Second, w, "steady for the first 30s (poll %d)", i)
+	var waited time.Duration
+	for i, w := range waits {
+		if waited < 10*time.Second {
+			assert.Equal(t, time.Second, w, "the first interval is kept while it is within a tenth of the wait (poll %d)", i)
+		}
+		if i > 0 {
+			assert.GreaterOrEqual(t, w, waits[i-1], "never shrinks (poll %d)", i)
+			assert.LessOrEqual(t, w, max(time.Second, waited/10), "within a tenth of the wait (poll %d)", i)
+		}
+		assert.LessOrEqual(t, w, 4*time.Second)
+		waited += w
 	}
-	assert.Equal(t, 1250*time.Millisecond, waits[30])
-	for i := 31; i < len(waits); i++ {
-		assert.GreaterOrEqual(t, waits[i], waits[i-1])
-		assert.LessOrEqual(t, waits[i], 4*time.Second)
-	}
-	assert.Equal(t, 4*time.Second, waits[len(waits)-1])
+	assert.Equal(t, 4*time.Second, waits[len(waits)-1], "capped at MaxPollInterval")
 }
 
 func TestWaitForJob_UnknownStatusKeepsPolling(t *testing.T) {

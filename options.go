@@ -87,7 +87,7 @@ func WithHTTPClient(hc *http.Client) Option {
 
 // WithUserAgent puts ua in front of the SDK's own User-Agent, so that the
 // API's operators can tell your service's traffic apart:
-// "billing-sync/2.1 mammoth-go/0.1.0".
+// "billing-sync/2.1 mammoth-go/0.2.0".
 func WithUserAgent(ua string) Option {
 	return func(c *Client) error {
 		for _, r := range ua {
@@ -156,7 +156,12 @@ func WithLogger(l *slog.Logger) Option {
 
 // WithWorkspaceID sets the X-WORKSPACE-ID header for calls that name no
 // dataview (the jobs calls). Dataview calls send their DataviewRef's
-// workspace instead.
+// workspace instead. [NewClientFromEnv] reads it from MAMMOTH_WORKSPACE_ID.
+//
+// Jobs calls work without it: the jobs paths name no workspace, the API's
+// OpenAPI document declares no workspace header, the first Python SDK
+// never sent one and [mammothtest] ignores it. The newer Python SDK sends it on every
+// call; set it to send what that SDK sends.
 func WithWorkspaceID(id int) Option {
 	return func(c *Client) error {
 		if id <= 0 {

@@ -266,25 +266,38 @@ func nullIfEmpty(s string) any {
 	return s
 }
 
-func TestWaitForPipeline_ScheduleAndTimeout(t *testing.T) {
+func TestWaitForPipeline_SameScheduleAsWaitForJob(t *testing.T) {
 	t.Parallel()
-	f := setup(t)
-	var polls atomic.Int64
-	f.dataview("GET", "/pipeline", func(w http.ResponseWriter, r *http.Request) {
-		if polls.Add(1) < 40 {
-			writeJSON(w, 200, `{"state":"ready","execution_state":"exports_running"}`)
-			return
-		}
-		writeJSON(w, 200, `{"state":"ready","execution_state":"idle"}`)
-	})
-	_, err := f.client.Pipelines.WaitForPipeline(context.Background(), testRef, &WaitOptions{PollInterval: time.Second, MaxPollInterval: 3 * time.Second})
-	require.NoError(t, err)
-	waits := f.waits()
-	require.Len(t, waits, 39)
-	assert.Equal(t, time.Second, waits[0])
-	assert.Equal(t, time.Second, waits[28], "steady for the first 30s")
-	assert.Equal(t, 3*time.Second, waits[38], "then growing up to the maximum")
+	const polls = 60
+	for _, opts := range []*WaitOptions{nil, {PollInterval: time.Second, MaxPollInterval: 3 * time.Second}} {
+		f := setup(t, WithPollInterval(50*time.Millisecond))
+		var pipelinePolls, jobPolls atomic.Int64
+		f.dataview("GET", "/pipeline", func(w http.ResponseWriter, r *http.Request) {
+			if pipelinePolls.Add(1) < polls {
+				writeJSON(w, 200, `{"state":"ready","execution_state":"exports_running"}`)
+				return
+			}
+			writeJSON(w, 200, `{"state":"ready","execution_state":"idle"}`)
+		})
+		f.handle("GET", "/jobs/9", func(w http.ResponseWriter, r *http.Request) {
+			if jobPolls.Add(1) < polls {
+				writeJSON(w, 200, `{"job":{"id":9,"status":"processing"}}`)
+				return
+			}
+			writeJSON(w, 200, `{"job":{"id":9,"status":"success"}}`)
+		})
+		_, err := f.client.Pipelines.WaitForPipeline(context.Background(), testRef, opts)
+		require.NoError(t, err)
+		pipelineWaits := f.waits()
+		require.Len(t, pipelineWaits, polls-1)
+		_, err = f.client.Jobs.WaitForJob(context.Background(), 9, opts)
+		require.NoError(t, err)
+		assert.Equal(t, pipelineWaits, f.waits()[polls-1:], "the same schedule as WaitForJob")
+	}
+}
 
+func TestWaitForPipeline_ContextAndTimeout(t *testing.T) {
+	t.Parallel()
 	// A context that ends stops the wait with its error.
 	f2 := setup(t)
 	f2.dataview("GET", "/pipeline", func(w http.ResponseWriter, r *http.Request) {
@@ -292,9 +305,18 @@ func TestWaitForPipeline_ScheduleAndTimeout(t *testing.T) {
 	})
 	ctx, cancel := context.WithCancel(context.Background())
 	f2.client.sleepFn = func(context.Context, time.Duration) error { cancel(); return ctx.Err() }
-	_, err = f2.client.Pipelines.WaitForPipeline(ctx, testRef, nil)
+	_, err := f2.client.Pipelines.WaitForPipeline(ctx, testRef, nil)
 	require.ErrorIs(t, err, context.Canceled)
 	assert.Contains(t, err.Error(), `last state "modifying", execution state "running"`)
+
+	// Timeout bounds the whole wait, with real sleeps.
+	f3 := setup(t)
+	f3.dataview("GET", "/pipeline", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 200, `{"state":"modifying","execution_state":"running"}`)
+	})
+	f3.client.sleepFn = nil
+	_, err = f3.client.Pipelines.WaitForPipeline(context.Background(), testRef, &WaitOptions{PollInterval: time.Millisecond, Timeout: 50 * time.Millisecond})
+	require.ErrorIs(t, err, context.DeadlineExceeded)
 }
 
 func TestWaitForPipeline_ReadErrorStopsTheWait(t *testing.T) {

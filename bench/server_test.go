@@ -17,7 +17,7 @@ import (
 const (
 	apiKey    = "mk_live_4f9a1c2e7b3d4a5f"
 	apiSecret = "ms_live_0c8e2a9b6d7f4e1a3b5c"
-	userAgent = "mammoth-go/0.1.0"
+	userAgent = "mammoth-go/0.2.0"
 
 	workspaceID = 1
 	projectID   = 2

@@ -11,10 +11,15 @@
 //	defer srv.Close()
 //	ref := mammoth.DataviewRef{WorkspaceID: 1, ProjectID: 2, DatasetID: 3, DataviewID: 4}
 //	srv.AddDataview(ref)
-//	client, err := mammoth.NewClient(srv.APIKey(), srv.APISecret(), mammoth.WithBaseURL(srv.URL()))
+//	client := srv.Client() // or mammoth.NewClient(srv.APIKey(), srv.APISecret(), mammoth.WithBaseURL(srv.URL()))
+//
+// [Server.Client] is the quick way in from Go: its client polls and retries
+// within milliseconds, so a test that adds an export, waits for its job and
+// downloads the CSV takes a few milliseconds.
 //
 // The server keeps state: an added export shows up in the list, a job moves
-// from "processing" to "success" as it is polled ([WithJobPolls]), commands
+// from "processing" to "success" as it is polled ([WithJobPolls]) or as
+// time passes ([WithJobDuration]), commands
 // change an export's status, and an S3 export's job points to a CSV file
 // served by a second listener on another loopback address, the way the real
 // API points to object storage.
@@ -23,7 +28,8 @@
 // fail ([Server.FailJobs]), inject transport and status faults
 // ([Server.InjectFault]) and inspect every request received
 // ([Server.Requests]). The server runs no goroutines of its own: jobs
-// advance when they are polled, and [Server.Close] stops everything.
+// advance when they are polled (or, with a duration, at any request), and
+// [Server.Close] stops everything.
 //
 // # Requests and errors
 //
@@ -111,7 +117,7 @@
 //
 // GET /api/v2/jobs/{id} answers {"job": {...}} with all seven keys (id,
 // status, response, last_updated_at, created_at, path, operation); see
-// [WithJobPolls] for how it advances. GET /api/v2/jobs?job_ids=1,2,3
+// [WithJobPolls] and [WithJobDuration] for how it advances. GET /api/v2/jobs?job_ids=1,2,3
 // answers {"jobs": [...]} in the order asked, leaving out unknown ids and
 // repeats; an empty or malformed job_ids is 400.
 //

@@ -260,6 +260,7 @@ type endpoint struct {
 // recording, authentication.
 func (s *Server) serve(ep endpoint, h handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.finishDueJobs()
 		f := s.takeFault(ep.route, r)
 		if f != nil && f.Reset && !f.AfterHandling {
 			s.record(ep.route, ep.onFiles, r, nil)

@@ -10,8 +10,9 @@ import (
 	mammoth "github.com/mammoth-io/mammoth-go"
 )
 
-// job is a background job. Jobs advance only when polled (or through
-// [Server.CompleteJobs]), so the server runs no goroutines of its own.
+// job is a background job. Jobs advance only when polled, when their time
+// is up at a request ([WithJobDuration]) or through [Server.CompleteJobs],
+// so the server runs no goroutines of its own.
 type job struct {
 	id        int
 	status    mammoth.JobStatus
@@ -21,7 +22,9 @@ type job struct {
 	path      string
 	operation string
 	pollsLeft int
-	failure   *JobFailure
+	// due is when the job may finish ([WithJobDuration]); zero for no bound.
+	due     time.Time
+	failure *JobFailure
 	// succeed applies the job's work and returns its response.
 	succeed func(now time.Time) map[string]any
 	// fail applies what a failed run leaves behind.
@@ -77,6 +80,18 @@ func (f JobFailure) response() map[string]any {
 	return map[string]any{"error": f.reason()}
 }
 
+// WithJobDuration makes jobs take d of the server's time ([WithClock]; the
+// wall clock by default) from their start: until then a poll sees
+// "processing". Once d is over, the job finishes at the next request the
+// server receives, whatever its route, or when [Server.Jobs] is read. It
+// combines with [WithJobPolls]: given both, a job finishes only when its
+// time is up and it has been polled that many times; given only
+// WithJobDuration, no poll count is needed (the default of 1 becomes 0). d
+// <= 0 means no duration: jobs end by polls alone.
+func WithJobDuration(d time.Duration) Option {
+	return func(s *Server) { s.jobDuration = max(d, 0) }
+}
+
 // FailJobs makes every job started from now on end in status "failure"
 // with the response {"error": reason}. FailJobs("") stops that. Jobs already
 // started are not affected; see [Server.FailJob] for those.
@@ -126,6 +141,7 @@ func (s *Server) CompleteJobs() {
 // Jobs returns every job the server has started, sorted by id, as a GET
 // /jobs/{id} would show them but without counting as a poll.
 func (s *Server) Jobs() []mammoth.Job {
+	s.finishDueJobs()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	out := make([]mammoth.Job, 0, len(s.jobs))
@@ -161,6 +177,9 @@ func (s *Server) startJobLocked(r *http.Request, operation string, succeed func(
 		succeed:   succeed,
 		fail:      fail,
 	}
+	if s.jobDuration > 0 {
+		j.due = now.Add(s.jobDuration)
+	}
 	switch {
 	case s.failNext > 0:
 		s.failNext--
@@ -184,7 +203,31 @@ func (s *Server) pollLocked(j *job) {
 		j.pollsLeft--
 		return
 	}
+	if s.runningLocked(j) {
+		return
+	}
 	s.finishLocked(j)
+}
+
+// runningLocked reports whether the job's duration is not over yet.
+func (s *Server) runningLocked(j *job) bool {
+	return !j.due.IsZero() && s.timestamp().Before(j.due)
+}
+
+// finishDueJobs finishes the jobs whose duration is over and that need no
+// more polls, so that exports show a run's result once its time is up,
+// whether or not anyone polls its job.
+func (s *Server) finishDueJobs() {
+	if s.jobDuration <= 0 {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, j := range s.jobs {
+		if j.status == mammoth.JobStatusProcessing && j.pollsLeft == 0 && !s.runningLocked(j) {
+			s.finishLocked(j)
+		}
+	}
 }
 
 func (s *Server) finishLocked(j *job) {

@@ -28,6 +28,8 @@ type Server struct {
 	// Set by options before the listeners start; read-only afterwards.
 	key, secret string
 	jobPolls    int
+	jobPollsSet bool
+	jobDuration time.Duration
 	nextLink    NextLinkForm
 	addMode     AddMode
 	now         func() time.Time
@@ -66,9 +68,10 @@ func WithCredentials(apiKey, apiSecret string) Option {
 // finishes: with the default of 1, the first poll of a job sees
 // "processing" and the second its final status; with 0 the first poll
 // already sees it. Each GET /jobs/{id}, and each appearance of the job in a
-// GET /jobs answer, counts as one poll. Negative values count as 0.
+// GET /jobs answer, counts as one poll. Negative values count as 0. With
+// [WithJobDuration] the default is 0; given both, a job needs both.
 func WithJobPolls(n int) Option {
-	return func(s *Server) { s.jobPolls = max(n, 0) }
+	return func(s *Server) { s.jobPolls, s.jobPollsSet = max(n, 0), true }
 }
 
 // NextLinkForm is how the "next" key of a page of exports links to the
@@ -165,6 +168,9 @@ func NewServer(opts ...Option) *Server {
 		if opt != nil {
 			opt(s)
 		}
+	}
+	if s.jobDuration > 0 && !s.jobPollsSet {
+		s.jobPolls = 0
 	}
 	s.api = httptest.NewServer(s.apiHandler())
 	s.files = httptest.NewUnstartedServer(s.fileHandler())

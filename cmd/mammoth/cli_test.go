@@ -284,7 +284,7 @@ func TestGlobalFlags_BeforeOrAfterTheCommand(t *testing.T) {
 	} {
 		assert.Equal(t, want, h.run(cmdline), cmdline)
 	}
-	assert.Equal(t, "mammoth 0.1.0\n", h.run("exports list --version").stdout)
+	assert.Equal(t, "mammoth 0.2.0\n", h.run("exports list --version").stdout)
 }
 
 func TestArgumentsAfterDoubleDash(t *testing.T) {

@@ -4,10 +4,13 @@
 //
 // With MAMMOTH_API_KEY and MAMMOTH_API_SECRET set it talks to the real API
 // about the dataview named by the flags (or MAMMOTH_WORKSPACE_ID,
-// MAMMOTH_PROJECT_ID, MAMMOTH_DATASET_ID and MAMMOTH_DATAVIEW_ID). Without
-// them it starts an in-process fake of the API and runs the same flow on it:
+// MAMMOTH_PROJECT_ID, MAMMOTH_DATASET_ID and MAMMOTH_DATAVIEW_ID), all four
+// of which it then requires: it names the missing ones and exits 2. Without
+// credentials it starts an in-process fake of the API and runs the same
+// flow on it:
 //
 //	go run ./examples/quickstart
+//	go run ./examples/quickstart -h
 package main
 
 import (
@@ -32,36 +35,134 @@ func main() {
 	log.SetFlags(0)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stdout); err != nil {
-		log.Fatalf("quickstart: %v", err)
-	}
+	os.Exit(runMain(ctx, os.Args[1:], os.Stdout, os.Stderr))
 }
 
-func run(ctx context.Context, args []string, out io.Writer) error {
-	fs := flag.NewFlagSet("quickstart", flag.ContinueOnError)
-	ref := mammoth.DataviewRef{
-		WorkspaceID: envInt("MAMMOTH_WORKSPACE_ID", 1),
-		ProjectID:   envInt("MAMMOTH_PROJECT_ID", 1),
-		DatasetID:   envInt("MAMMOTH_DATASET_ID", 1),
-		DataviewID:  envInt("MAMMOTH_DATAVIEW_ID", 1),
+// Exit codes: 0 done (or -h), 1 the flow failed, 2 the command line or the
+// environment is wrong.
+const (
+	exitOK    = 0
+	exitError = 1
+	exitUsage = 2
+)
+
+// usageError is a mistake in the flags or variables: exit code 2. printed
+// says the flag package has already written it, with the usage.
+type usageError struct {
+	msg     string
+	printed bool
+}
+
+func (e *usageError) Error() string { return e.msg }
+
+// runMain runs the command and returns its exit code, writing errors to
+// stderr.
+func runMain(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	err := run(ctx, args, stdout, stderr)
+	var usage *usageError
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+		return exitOK
+	case errors.As(err, &usage):
+		if !usage.printed {
+			fmt.Fprintf(stderr, "quickstart: %v\nRun quickstart -h for the flags.\n", err)
+		}
+		return exitUsage
 	}
-	fs.IntVar(&ref.WorkspaceID, "workspace", ref.WorkspaceID, "workspace id")
-	fs.IntVar(&ref.ProjectID, "project", ref.ProjectID, "project id")
-	fs.IntVar(&ref.DatasetID, "dataset", ref.DatasetID, "dataset id")
-	fs.IntVar(&ref.DataviewID, "dataview", ref.DataviewID, "dataview id")
+	fmt.Fprintf(stderr, "quickstart: %v\n", err)
+	return exitError
+}
+
+// idFlag is one of the dataview's ids: a flag, or the variable behind it.
+type idFlag struct {
+	flag, env string
+	value     *int
+	set       bool
+}
+
+func run(ctx context.Context, args []string, out, stderr io.Writer) error {
+	fs := flag.NewFlagSet("quickstart", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), `Usage: quickstart [-workspace N -project N -dataset N -dataview N]
+
+With MAMMOTH_API_KEY and MAMMOTH_API_SECRET set, runs the flow against the
+real API on the dataview the four ids name (flags, or MAMMOTH_WORKSPACE_ID,
+MAMMOTH_PROJECT_ID, MAMMOTH_DATASET_ID and MAMMOTH_DATAVIEW_ID); all four
+are then required. Without them, runs it against an in-process fake API.
+
+`)
+		fs.PrintDefaults()
+	}
+	var ref mammoth.DataviewRef
+	ids := []*idFlag{
+		{flag: "workspace", env: "MAMMOTH_WORKSPACE_ID", value: &ref.WorkspaceID},
+		{flag: "project", env: "MAMMOTH_PROJECT_ID", value: &ref.ProjectID},
+		{flag: "dataset", env: "MAMMOTH_DATASET_ID", value: &ref.DatasetID},
+		{flag: "dataview", env: "MAMMOTH_DATAVIEW_ID", value: &ref.DataviewID},
+	}
+	for _, id := range ids {
+		fs.IntVar(id.value, id.flag, 0, id.flag+" id (default $"+id.env+")")
+	}
 	if err := fs.Parse(args); err != nil {
-		return err
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return &usageError{msg: err.Error(), printed: true}
+	}
+	if fs.NArg() > 0 {
+		return &usageError{msg: fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
+	}
+	fs.Visit(func(f *flag.Flag) {
+		for _, id := range ids {
+			if id.flag == f.Name {
+				id.set = true
+			}
+		}
+	})
+	for _, id := range ids {
+		if id.set {
+			continue
+		}
+		if v := os.Getenv(id.env); v != "" {
+			n, err := strconv.Atoi(strings.TrimSpace(v))
+			if err != nil {
+				return &usageError{msg: fmt.Sprintf("%s must be an integer, not %q", id.env, v)}
+			}
+			*id.value, id.set = n, true
+		}
 	}
 
-	client, err := mammoth.NewClientFromEnv()
-	if errors.As(err, new(*mammoth.ValidationError)) && os.Getenv("MAMMOTH_API_KEY") == "" {
+	if os.Getenv("MAMMOTH_API_KEY") == "" {
+		// No credentials: the same flow against an in-process fake, on the
+		// dataview named, or 1/2/3/4.
+		for i, id := range ids {
+			if !id.set {
+				*id.value = i + 1
+			}
+		}
 		srv := mammothtest.NewServer()
 		defer srv.Close()
 		srv.AddDataview(ref)
 		fmt.Fprintf(out, "No MAMMOTH_API_KEY: running against an in-process fake API at %s\n\n", srv.URL())
-		client, err = mammoth.NewClient(srv.APIKey(), srv.APISecret(), mammoth.WithBaseURL(srv.URL()))
+		return lifecycle(ctx, srv.Client(), ref, out)
 	}
+
+	var missing []string
+	for _, id := range ids {
+		if !id.set {
+			missing = append(missing, "-"+id.flag+" (or "+id.env+")")
+		}
+	}
+	if len(missing) > 0 {
+		return &usageError{msg: "MAMMOTH_API_KEY is set, so the real API is used, and it needs the dataview's ids; missing: " + strings.Join(missing, ", ")}
+	}
+	client, err := mammoth.NewClientFromEnv()
 	if err != nil {
+		var ve *mammoth.ValidationError
+		if errors.As(err, &ve) {
+			return &usageError{msg: err.Error()}
+		}
 		return err
 	}
 	return lifecycle(ctx, client, ref, out)
@@ -80,7 +181,7 @@ func lifecycle(ctx context.Context, client *mammoth.Client, ref mammoth.Dataview
 	fmt.Fprintf(out, "Created an S3 export; job %d is adding it.\n", jobID)
 
 	// 2. Wait for the job.
-	job, err := client.Jobs.WaitForJob(ctx, jobID, &mammoth.WaitOptions{PollInterval: 500 * time.Millisecond, Timeout: 5 * time.Minute})
+	job, err := client.Jobs.WaitForJob(ctx, jobID, &mammoth.WaitOptions{Timeout: 5 * time.Minute})
 	var failed *mammoth.JobFailedError
 	if errors.As(err, &failed) {
 		return fmt.Errorf("the export's job failed: %s", failed.Reason)
@@ -132,7 +233,7 @@ func lifecycle(ctx context.Context, client *mammoth.Client, ref mammoth.Dataview
 		return fmt.Errorf("running: %w", err)
 	}
 	if runJob, ok := run.JobID(); ok {
-		if _, err := client.Jobs.WaitForJob(ctx, runJob, &mammoth.WaitOptions{PollInterval: 500 * time.Millisecond}); err != nil {
+		if _, err := client.Jobs.WaitForJob(ctx, runJob, &mammoth.WaitOptions{Timeout: 5 * time.Minute}); err != nil {
 			return fmt.Errorf("running: %w", err)
 		}
 	}
@@ -144,7 +245,7 @@ func lifecycle(ctx context.Context, client *mammoth.Client, ref mammoth.Dataview
 
 	// 6. Download the dataview as CSV (a temporary export, removed after).
 	var csv strings.Builder
-	n, err := client.Exports.DownloadCSV(ctx, ref, &csv, &mammoth.DownloadCSVOptions{Wait: &mammoth.WaitOptions{PollInterval: 500 * time.Millisecond}})
+	n, err := client.Exports.DownloadCSV(ctx, ref, &csv, &mammoth.DownloadCSVOptions{Wait: &mammoth.WaitOptions{Timeout: 5 * time.Minute}})
 	if err != nil {
 		return fmt.Errorf("downloading: %w", err)
 	}
@@ -171,11 +272,4 @@ func deref(p *int) int {
 		return 0
 	}
 	return *p
-}
-
-func envInt(name string, fallback int) int {
-	if v, err := strconv.Atoi(os.Getenv(name)); err == nil {
-		return v
-	}
-	return fallback
 }
