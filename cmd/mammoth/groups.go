@@ -21,6 +21,7 @@ type group struct {
 var groups = []group{
 	{name: "exports", ids: dataviewIDs, commands: exportsCommands},
 	{name: "jobs", ids: workspaceID, commands: jobsCommands},
+	{name: "fake-server", commands: fakeServerCommands},
 }
 
 // commands is every command of every group, in the order help lists them.
