@@ -288,10 +288,22 @@ func TestBulkCommands_RetryRules(t *testing.T) {
 		attempts  int64
 		wantCmdEr bool
 	}{
-		{"suspend is idempotent", func(s *PipelinesService) error { _, err := s.SuspendExports(context.Background(), testRef, []int{1}); return err }, 3, false},
-		{"auto-run is idempotent", func(s *PipelinesService) error { _, err := s.SetAutoRun(context.Background(), testRef, true); return err }, 3, false},
-		{"restore is not", func(s *PipelinesService) error { _, err := s.RestoreExports(context.Background(), testRef, []int{1}); return err }, 1, true},
-		{"discard is not", func(s *PipelinesService) error { _, err := s.DiscardExports(context.Background(), testRef, []int{1}); return err }, 1, true},
+		{"suspend is idempotent", func(s *PipelinesService) error {
+			_, err := s.SuspendExports(context.Background(), testRef, []int{1})
+			return err
+		}, 3, false},
+		{"auto-run is idempotent", func(s *PipelinesService) error {
+			_, err := s.SetAutoRun(context.Background(), testRef, true)
+			return err
+		}, 3, false},
+		{"restore is not", func(s *PipelinesService) error {
+			_, err := s.RestoreExports(context.Background(), testRef, []int{1})
+			return err
+		}, 1, true},
+		{"discard is not", func(s *PipelinesService) error {
+			_, err := s.DiscardExports(context.Background(), testRef, []int{1})
+			return err
+		}, 1, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

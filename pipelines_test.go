@@ -132,22 +132,25 @@ func TestPipelines_BadArgumentsSendNothing(t *testing.T) {
 	ps := f.client.Pipelines
 	bad := DataviewRef{WorkspaceID: 1, ProjectID: 1, DataviewID: 0}
 	calls := map[string]func() error{
-		"GetPipeline":          func() error { _, err := ps.GetPipeline(ctx, bad, nil); return err },
-		"RunPipeline ref":      func() error { _, err := ps.RunPipeline(ctx, bad, nil); return err },
-		"RunPipeline negative": func() error { _, err := ps.RunPipeline(ctx, testRef, &RunPipelineOptions{FromSequence: Ptr(-1)}); return err },
-		"WaitForPipeline":      func() error { _, err := ps.WaitForPipeline(ctx, testRef, &WaitOptions{PollInterval: -1}); return err },
-		"EnterDraft":           func() error { _, err := ps.EnterDraft(ctx, bad); return err },
-		"DraftCommand":         func() error { _, err := ps.DraftCommand(ctx, testRef, "commit"); return err },
-		"SubmitDraft":          func() error { _, err := ps.SubmitDraft(ctx, testRef, &WaitOptions{Timeout: -1}); return err },
-		"DiscardDraft":         func() error { _, err := ps.DiscardDraft(ctx, bad); return err },
-		"InDraft nil fn":       func() error { return ps.InDraft(ctx, testRef, nil, nil) },
-		"Suspend empty":        func() error { _, err := ps.SuspendExports(ctx, testRef, nil); return err },
-		"Restore zero id":      func() error { _, err := ps.RestoreExports(ctx, testRef, []int{3, 0}); return err },
-		"Discard repeated id":  func() error { _, err := ps.DiscardExports(ctx, testRef, []int{3, 4, 3}); return err },
-		"SetAutoRun":           func() error { _, err := ps.SetAutoRun(ctx, bad, true); return err },
-		"ListItems limit":      func() error { _, err := ps.ListItems(ctx, testRef, &ListItemsOptions{Limit: Ptr(101)}); return err },
-		"ListItems offset":     func() error { _, err := ps.ListItems(ctx, testRef, &ListItemsOptions{Offset: -1}); return err },
-		"ListItems sequence":   func() error { _, err := ps.ListItems(ctx, testRef, &ListItemsOptions{Sequence: Ptr(-2)}); return err },
+		"GetPipeline":     func() error { _, err := ps.GetPipeline(ctx, bad, nil); return err },
+		"RunPipeline ref": func() error { _, err := ps.RunPipeline(ctx, bad, nil); return err },
+		"RunPipeline negative": func() error {
+			_, err := ps.RunPipeline(ctx, testRef, &RunPipelineOptions{FromSequence: Ptr(-1)})
+			return err
+		},
+		"WaitForPipeline":     func() error { _, err := ps.WaitForPipeline(ctx, testRef, &WaitOptions{PollInterval: -1}); return err },
+		"EnterDraft":          func() error { _, err := ps.EnterDraft(ctx, bad); return err },
+		"DraftCommand":        func() error { _, err := ps.DraftCommand(ctx, testRef, "commit"); return err },
+		"SubmitDraft":         func() error { _, err := ps.SubmitDraft(ctx, testRef, &WaitOptions{Timeout: -1}); return err },
+		"DiscardDraft":        func() error { _, err := ps.DiscardDraft(ctx, bad); return err },
+		"InDraft nil fn":      func() error { return ps.InDraft(ctx, testRef, nil, nil) },
+		"Suspend empty":       func() error { _, err := ps.SuspendExports(ctx, testRef, nil); return err },
+		"Restore zero id":     func() error { _, err := ps.RestoreExports(ctx, testRef, []int{3, 0}); return err },
+		"Discard repeated id": func() error { _, err := ps.DiscardExports(ctx, testRef, []int{3, 4, 3}); return err },
+		"SetAutoRun":          func() error { _, err := ps.SetAutoRun(ctx, bad, true); return err },
+		"ListItems limit":     func() error { _, err := ps.ListItems(ctx, testRef, &ListItemsOptions{Limit: Ptr(101)}); return err },
+		"ListItems offset":    func() error { _, err := ps.ListItems(ctx, testRef, &ListItemsOptions{Offset: -1}); return err },
+		"ListItems sequence":  func() error { _, err := ps.ListItems(ctx, testRef, &ListItemsOptions{Sequence: Ptr(-2)}); return err },
 	}
 	for name, call := range calls {
 		var ve *ValidationError

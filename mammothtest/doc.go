@@ -128,4 +128,12 @@
 // Ids are server-wide: exports count from 101, jobs from 5001 and the
 // datasets internal_dataset exports create from 9001, in the order they are
 // made.
+//
+// # Outside Go tests
+//
+// [WithListener] puts the API on an address of your choosing, so that
+// other processes, in any language, can find the fake: the command
+// "mammoth fake-server" (in cmd/mammoth) runs one until stopped and prints
+// its URL and credentials, with flags for the address, credentials,
+// dataviews, seeded exports, CSV content and job duration.
 package mammothtest

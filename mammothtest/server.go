@@ -34,6 +34,7 @@ type Server struct {
 	addMode     AddMode
 	now         func() time.Time
 	logSize     int
+	apiListener net.Listener // WithListener's, or nil
 	// stepDuration is how long a step of a pipeline run lasts, or 0.
 	stepDuration time.Duration
 
@@ -172,7 +173,7 @@ func NewServer(opts ...Option) *Server {
 	if s.jobDuration > 0 && !s.jobPollsSet {
 		s.jobPolls = 0
 	}
-	s.api = httptest.NewServer(s.apiHandler())
+	s.api = s.startAPI()
 	s.files = httptest.NewUnstartedServer(s.fileHandler())
 	// Another loopback address makes the file host a different origin even
 	// for clients that ignore ports; Linux routes all of 127.0.0.0/8 to lo.

@@ -110,21 +110,20 @@ func completionCases(list func([]string) string) string {
 	add := func(pattern string, words []string) {
 		fmt.Fprintf(&b, "    %q) %s ;;\n", pattern, list(words))
 	}
-	var groups []string
-	for _, c := range commands {
-		if len(groups) == 0 || groups[len(groups)-1] != c.group {
-			groups = append(groups, c.group)
-		}
+	var names []string
+	for _, g := range groups {
+		names = append(names, g.name)
 	}
-	add("/", slices.Concat(groups, []string{"help", "completion"}, flagNames(globalFlags())))
-	add("help/", slices.Concat(groups, []string{"completion"}))
+	add("/", slices.Concat(names, []string{"help", "completion"}, flagNames(globalFlags())))
+	add("help/", slices.Concat(names, []string{"completion"}))
 	add("completion/", []string{"bash", "zsh"})
 	for _, g := range groups {
-		add(g+"/", subcommands(g))
-		add("help/"+g, subcommands(g))
+		if !g.alone() {
+			add(g.name+"/", g.subcommands())
+			add("help/"+g.name, g.subcommands())
+		}
 	}
-	for i := range commands {
-		cmd := &commands[i]
+	for _, cmd := range commands {
 		add(cmd.group+"/"+cmd.name, flagNames(slices.Concat(commandFlags(cmd), globalFlags())))
 	}
 	return b.String()

@@ -141,7 +141,17 @@ type listView struct {
 // is written as soon as it arrives.
 func (c *call) list(ctx context.Context, opts *mammoth.ListExportsOptions, all bool) error {
 	view := listView{Exports: []*mammoth.ItemExportInfo{}}
+	empty := 0
+	defer func() {
+		if empty > 0 {
+			fmt.Fprintf(c.env.stderr, "mammoth: the API sent %d empty (null) export items; they are left out.\n", empty)
+		}
+	}()
 	emit := func(e *mammoth.ItemExportInfo) error {
+		if e == nil {
+			empty++
+			return nil
+		}
 		if c.out.format == "jsonl" {
 			return c.out.json(redacted(e))
 		}
