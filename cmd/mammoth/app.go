@@ -176,12 +176,14 @@ func invoke(ctx context.Context, e *env, g *globals, cmd *command, args []string
 	}
 	// Progress would garble the request log, which goes to stderr too.
 	c.progress = !g.verbose && e.isTerminal(e.stderr)
-	var closeDemo func()
-	c.sizes = &lengthRecorder{base: http.DefaultTransport}
-	if c.client, closeDemo, err = connect(e, g, c.ref.WorkspaceID, c.sizes); err != nil {
-		return err
+	if !cmd.offline {
+		var closeDemo func()
+		c.sizes = &lengthRecorder{base: http.DefaultTransport}
+		if c.client, closeDemo, err = connect(e, g, c.ref.WorkspaceID, c.sizes); err != nil {
+			return err
+		}
+		defer closeDemo()
 	}
-	defer closeDemo()
 	if g.timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeoutCause(ctx, g.timeout, timedOut{g.timeout})

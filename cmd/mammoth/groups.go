@@ -25,6 +25,7 @@ var groups = []group{
 	{name: "projects", ids: idsUpTo(1), commands: projectsCommands},
 	{name: "datasets", ids: idsUpTo(2), commands: datasetsCommands},
 	{name: "dataviews", commands: dataviewsCommands},
+	{name: "fake-server", commands: fakeServerCommands},
 }
 
 // commands is every command of every group, in the order help lists them.

@@ -16,6 +16,7 @@ Usage:
   mammoth [global flags] <command> <subcommand> [flags] [args]
   mammoth help [command]
   mammoth completion bash|zsh
+  mammoth fake-server [flags]
 
 Commands:
 `
