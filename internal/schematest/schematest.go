@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"reflect"
 	"slices"
 	"sort"
 	"strconv"
@@ -244,8 +245,15 @@ func (f *Facts) CheckValue(s map[string]any, v any, at string) []string {
 	}
 	if alts, ok := s["oneOf"].([]any); ok {
 		matched, open := 0, true
-		for _, alt := range alts {
+		for i, alt := range alts {
 			am := alt.(map[string]any)
+			if sameAsEarlier(alts[:i], am) {
+				// The API's documents list the same schema twice (two
+				// error bodies alike but for their prose; a string and a
+				// date-time string, format being an annotation): the
+				// repeat is not another alternative.
+				continue
+			}
 			if len(f.CheckValue(am, v, at)) == 0 {
 				matched++
 				open = open && f.openObject(am)
@@ -396,4 +404,23 @@ func short(v any) string {
 		return string(b[:120]) + "…"
 	}
 	return string(b)
+}
+
+// sameAsEarlier reports whether s equals one of earlier, ignoring "format".
+func sameAsEarlier(earlier []any, s map[string]any) bool {
+	strip := func(m map[string]any) map[string]any {
+		out := make(map[string]any, len(m))
+		for k, v := range m {
+			if k != "format" {
+				out[k] = v
+			}
+		}
+		return out
+	}
+	for _, e := range earlier {
+		if em, ok := e.(map[string]any); ok && reflect.DeepEqual(strip(em), strip(s)) {
+			return true
+		}
+	}
+	return false
 }
