@@ -91,7 +91,7 @@ func (s *PipelinesService) ExitDraft(ctx context.Context, ref DataviewRef) (Draf
 // be read), the dataview is left in draft mode with its changes submitted,
 // and the error says so: wait again and call [PipelinesService.ExitDraft].
 func (s *PipelinesService) SubmitDraft(ctx context.Context, ref DataviewRef, opts *WaitOptions) (*Pipeline, error) {
-	if _, err := newPollSchedule(opts); err != nil {
+	if err := validateWaitOptions(opts); err != nil {
 		return nil, err
 	}
 	if _, err := s.draftCommand(ctx, ref, "SubmitDraft", DraftSubmit); err != nil {
@@ -139,7 +139,7 @@ func (s *PipelinesService) InDraft(ctx context.Context, ref DataviewRef, fn func
 	if fn == nil {
 		return &ValidationError{Field: "fn", Reason: "must not be nil"}
 	}
-	if _, err := newPollSchedule(opts); err != nil {
+	if err := validateWaitOptions(opts); err != nil {
 		return err
 	}
 	if _, err := s.EnterDraft(ctx, ref); err != nil {

@@ -96,18 +96,18 @@ func (s *PipelinesService) WaitForPipeline(ctx context.Context, ref DataviewRef,
 	if err := ref.validate(); err != nil {
 		return nil, err
 	}
-	sched, err := newPollSchedule(opts)
-	if err != nil {
+	if err := validateWaitOptions(opts); err != nil {
 		return nil, err
 	}
 	if ctx == nil {
 		return nil, &ValidationError{Field: "ctx", Reason: "must not be nil"}
 	}
-	if sched.timeout > 0 {
+	if opts != nil && opts.Timeout > 0 {
 		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, sched.timeout)
+		ctx, cancel = context.WithTimeout(ctx, opts.Timeout)
 		defer cancel()
 	}
+	sched := s.client.pollSchedule(opts)
 	for {
 		p, err := s.GetPipeline(ctx, ref, nil)
 		if err != nil {
@@ -127,44 +127,6 @@ func (s *PipelinesService) WaitForPipeline(ctx context.Context, ref DataviewRef,
 				ref.DataviewID, p.State, p.ExecutionState, err)
 		}
 	}
-}
-
-// pollSchedule is the wait between polls: PollInterval at first, growing
-// by a quarter on each poll after steadyPollingPeriod, up to
-// MaxPollInterval.
-type pollSchedule struct {
-	interval, max, waited, timeout time.Duration
-}
-
-func newPollSchedule(opts *WaitOptions) (*pollSchedule, error) {
-	var o WaitOptions
-	if opts != nil {
-		o = *opts
-	}
-	switch {
-	case o.PollInterval < 0:
-		return nil, &ValidationError{Field: "WaitOptions.PollInterval", Reason: "must not be negative"}
-	case o.MaxPollInterval < 0:
-		return nil, &ValidationError{Field: "WaitOptions.MaxPollInterval", Reason: "must not be negative"}
-	case o.Timeout < 0:
-		return nil, &ValidationError{Field: "WaitOptions.Timeout", Reason: "must not be negative"}
-	}
-	if o.PollInterval == 0 {
-		o.PollInterval = defaultPollInterval
-	}
-	if o.MaxPollInterval == 0 {
-		o.MaxPollInterval = max(defaultMaxPollInterval, o.PollInterval)
-	}
-	return &pollSchedule{interval: o.PollInterval, max: o.MaxPollInterval, timeout: o.Timeout}, nil
-}
-
-func (p *pollSchedule) next() time.Duration {
-	d := p.interval
-	p.waited += d
-	if p.waited >= steadyPollingPeriod {
-		p.interval = min(p.interval+p.interval/4, p.max)
-	}
-	return d
 }
 
 // pipelinePatch is the one patch a PATCH P/pipeline carries: the API

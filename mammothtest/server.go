@@ -34,9 +34,9 @@ type Server struct {
 	addMode     AddMode
 	now         func() time.Time
 	logSize     int
+	apiListener net.Listener // WithListener's, or nil
 	// stepDuration is how long a step of a pipeline run lasts, or 0.
 	stepDuration time.Duration
-	apiListener  net.Listener // WithListener's, or nil
 
 	mu            sync.Mutex
 	dataviews     map[mammoth.DataviewRef]*dataview

@@ -22,6 +22,11 @@ type group struct {
 var groups = []group{
 	{name: "exports", ids: dataviewIDs, commands: slices.Concat(exportsCommands, exportsAsCodeCommands)},
 	{name: "jobs", ids: workspaceID, commands: jobsCommands},
+	{name: "workspaces", commands: workspacesCommands},
+	{name: "projects", ids: idsUpTo(1), commands: projectsCommands},
+	{name: "datasets", ids: idsUpTo(2), commands: datasetsCommands},
+	{name: "dataviews", commands: dataviewsCommands},
+	{name: "fake-server", commands: fakeServerCommands},
 }
 
 // commands is every command of every group, in the order help lists them.
@@ -33,7 +38,7 @@ func allCommands(groups []group) []*command {
 		for i := range g.commands {
 			c := g.commands[i]
 			c.group = g.name
-			if c.ids == nil {
+			if c.ids == nil { // a command may take other ids than its group's
 				c.ids = g.ids
 			}
 			all = append(all, &c)
