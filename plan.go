@@ -94,7 +94,9 @@ func (c PlannedChange) Label() string {
 type FieldChange struct {
 	Path string `json:"path"`
 	// Old and New are the values as JSON decodes them (nil when absent).
-	// For a secret field both hold "[REDACTED]" (or nil when absent).
+	// For a secret field both hold "[REDACTED]" (or nil when absent); for
+	// "condition", the text form ([Condition.Display]) with display names
+	// where the dataview's columns could be read.
 	Old any `json:"old"`
 	New any `json:"new"`
 	// Secret is true for a secret field.
@@ -206,7 +208,7 @@ func (s *ExportsService) Plan(ctx context.Context, ref DataviewRef, desired []*A
 		o = *opts
 		o.Names = slices.Clone(o.Names)
 	}
-	wants, err := s.desiredExports(ctx, ref, desired, o.Names)
+	wants, cols, err := s.desiredExports(ctx, ref, desired, o.Names)
 	if err != nil {
 		return nil, err
 	}
@@ -219,6 +221,7 @@ func (s *ExportsService) Plan(ctx context.Context, ref DataviewRef, desired []*A
 	if err != nil {
 		return nil, err
 	}
+	s.showConditions(ctx, ref, plan.Changes, cols)
 	return plan, nil
 }
 
@@ -233,31 +236,42 @@ type desiredExport struct {
 
 // desiredExports checks and prepares the desired specs: each one valid as
 // an add would check it, its condition resolved, no two with one identity.
-func (s *ExportsService) desiredExports(ctx context.Context, ref DataviewRef, desired []*AddExportSpec, names []string) ([]*desiredExport, error) {
+func (s *ExportsService) desiredExports(ctx context.Context, ref DataviewRef, desired []*AddExportSpec, names []string) ([]*desiredExport, []Column, error) {
 	out := make([]*desiredExport, 0, len(desired))
+	var cols []Column // read once, for the first condition
 	seen := map[string]int{}
 	for i, spec := range desired {
 		field := "desired[" + strconv.Itoa(i) + "]"
 		if spec == nil {
-			return nil, &ValidationError{Field: field, Reason: "must not be nil"}
+			return nil, nil, &ValidationError{Field: field, Reason: "must not be nil"}
 		}
 		prepared, err := prepareSpec(ref, spec, field)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if prepared.TriggerID != nil && *prepared.TriggerID <= 0 {
-			return nil, &ValidationError{Field: field + ".TRIGGER_ID", Reason: "must be at least 1"}
+			return nil, nil, &ValidationError{Field: field + ".TRIGGER_ID", Reason: "must be at least 1"}
 		}
-		if len(prepared.Condition) > 0 {
-			cond, err := s.resolveDesiredCondition(ctx, ref, prepared.Condition)
+		// A condition the SDK cannot read (an operator it does not know yet)
+		// is compared as it is; one a builder marked as wrong is refused.
+		if err := Condition(prepared.Condition).Err(); err != nil {
+			return nil, nil, fmt.Errorf("mammoth: Plan: %s.condition: %w", field, err)
+		}
+		if len(prepared.Condition) > 0 && Condition(prepared.Condition).Validate() == nil {
+			if cols == nil {
+				if cols, err = (*DataviewsService)(s).Columns(ctx, ref); err != nil {
+					return nil, nil, fmt.Errorf("mammoth: Plan: reading the columns for %s.condition: %w", field, err)
+				}
+			}
+			cond, err := resolveCondition(Condition(prepared.Condition), cols)
 			if err != nil {
-				return nil, fmt.Errorf("mammoth: Plan: %s.condition: %w", field, err)
+				return nil, nil, fmt.Errorf("mammoth: Plan: %s.condition: %w", field, err)
 			}
 			prepared.Condition = cond
 		}
 		wire, err := wireMap(prepared)
 		if err != nil {
-			return nil, fmt.Errorf("mammoth: Plan: %s: %w", field, err)
+			return nil, nil, fmt.Errorf("mammoth: Plan: %s: %w", field, err)
 		}
 		d := &desiredExport{index: i, spec: prepared, wire: wire}
 		if i < len(names) {
@@ -269,12 +283,12 @@ func (s *ExportsService) desiredExports(ctx context.Context, ref DataviewRef, de
 			d.identity = exportIdentity(prepared.HandlerType, mapValue(wire["target_properties"]))
 		}
 		if j, dup := seen[d.identity]; dup {
-			return nil, &ValidationError{Field: field, Reason: fmt.Sprintf("has the same destination as desired[%d] (%s)", j, d.identity)}
+			return nil, nil, &ValidationError{Field: field, Reason: fmt.Sprintf("has the same destination as desired[%d] (%s)", j, d.identity)}
 		}
 		seen[d.identity] = i
 		out = append(out, d)
 	}
-	return out, nil
+	return out, cols, nil
 }
 
 // currentExports reads every export of the pipeline, leaving out deleted
@@ -294,8 +308,30 @@ func (s *ExportsService) currentExports(ctx context.Context, ref DataviewRef) ([
 	return out, nil
 }
 
-// resolveDesiredCondition puts internal column names in place of display
-// names in a desired condition, as the pipeline stores it.
-func (s *ExportsService) resolveDesiredCondition(ctx context.Context, ref DataviewRef, cond map[string]any) (map[string]any, error) {
-	return cond, nil
+// showConditions writes the old and new conditions of each change in the
+// text form, with display names: the columns read for the desired
+// conditions, or read now (a request) when only existing exports have one.
+// Without columns the text form uses internal names.
+func (s *ExportsService) showConditions(ctx context.Context, ref DataviewRef, changes []PlannedChange, cols []Column) {
+	for i := range changes {
+		for j := range changes[i].Fields {
+			f := &changes[i].Fields[j]
+			if f.Path != "condition" {
+				continue
+			}
+			if cols == nil {
+				cols, _ = (*DataviewsService)(s).Columns(ctx, ref)
+			}
+			f.Old, f.New = conditionText(f.Old, cols), conditionText(f.New, cols)
+		}
+	}
+}
+
+// conditionText writes a condition object in the text form.
+func conditionText(v any, cols []Column) any {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return v
+	}
+	return Condition(m).Display(cols)
 }

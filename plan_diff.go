@@ -114,7 +114,7 @@ func compareExport(d *desiredExport, e *ItemExportInfo) ([]FieldChange, []Secret
 	cmp.tree("additional_properties", mapValue(d.wire["additional_properties"]), mapValue(normalizeJSON(e.AdditionalProperties)))
 	wantCond, haveCond := normalizeJSON(d.wire["condition"]), normalizeJSON(e.Condition)
 	if isEmptyObject(wantCond) != isEmptyObject(haveCond) || (!isEmptyObject(wantCond) && !reflect.DeepEqual(wantCond, haveCond)) {
-		cmp.change("condition", redactValue(haveCond), redactValue(wantCond), false)
+		cmp.change("condition", nilIfEmpty(haveCond), nilIfEmpty(wantCond), false)
 	}
 	return cmp.fields, cmp.secrets
 }
@@ -204,6 +204,13 @@ func maskedOrNil(v any) any {
 		return nil
 	}
 	return secretPlaceholder
+}
+
+func nilIfEmpty(v any) any {
+	if isEmptyObject(v) {
+		return nil
+	}
+	return v
 }
 
 func isEmptyObject(v any) bool {

@@ -532,3 +532,45 @@ func TestApply_WaitsForEachJobAndThenForThePipeline(t *testing.T) {
 	last := srv.Requests()[len(srv.Requests())-1]
 	assert.True(t, strings.HasSuffix(last.Path, "/pipeline"), last.Path)
 }
+
+func TestPlan_ConditionsFromDisplayNamesMatchTheStoredInternalOnes(t *testing.T) {
+	srv, client := planServer(t)
+	ctx := context.Background()
+	srv.SetColumns(planRef, []mammoth.Column{
+		{DisplayName: "Region", InternalName: "column_1", Type: mammoth.ColumnTypeText},
+		{DisplayName: "Sales", InternalName: "column_2", Type: mammoth.ColumnTypeNumeric},
+	})
+	srv.SeedExports(planRef,
+		mammoth.ItemExportInfo{HandlerType: mammoth.HandlerTypeS3, TriggerType: mammoth.TriggerTypeNone, TargetProperties: mammoth.RawTargetProperties{"file": "same.csv"},
+			Condition: map[string]any{"column_2": map[string]any{"GTE": map[string]any{"VALUE": 1000}}}},
+		mammoth.ItemExportInfo{HandlerType: mammoth.HandlerTypeS3, TriggerType: mammoth.TriggerTypeNone, TargetProperties: mammoth.RawTargetProperties{"file": "other.csv"},
+			Condition: map[string]any{"column_2": map[string]any{"GTE": map[string]any{"VALUE": 10}}}},
+	)
+	cond, err := mammoth.ParseCondition("Sales >= 1000")
+	require.NoError(t, err)
+	region, err := mammoth.ParseCondition("Region = 'West'")
+	require.NoError(t, err)
+	desired := []*mammoth.AddExportSpec{
+		{HandlerType: mammoth.HandlerTypeS3, TriggerType: mammoth.TriggerTypeNone, TargetProperties: mammoth.S3TargetProperties{File: "same.csv"}, Condition: cond},
+		{HandlerType: mammoth.HandlerTypeS3, TriggerType: mammoth.TriggerTypeNone, TargetProperties: mammoth.S3TargetProperties{File: "other.csv"}, Condition: region},
+	}
+	plan, err := client.Exports.Plan(ctx, planRef, desired, nil)
+	require.NoError(t, err)
+	require.Len(t, plan.Changes, 2)
+	assert.Equal(t, mammoth.PlanChange, plan.Changes[0].Action)
+	assert.Equal(t, []mammoth.FieldChange{{Path: "condition", Old: "Sales >= 10", New: "Region in ('West')"}}, plan.Changes[0].Fields)
+	assert.Equal(t, mammoth.PlanUnchanged, plan.Changes[1].Action)
+	assert.Equal(t, "Sales >= 1000", cond.String(), "Plan does not change its argument")
+
+	_, err = client.Exports.Apply(ctx, planRef, plan, nil)
+	require.NoError(t, err)
+	got, _ := srv.Export(planRef, plan.Changes[0].ExportID)
+	assert.Equal(t, map[string]any{"column_1": map[string]any{"IN_LIST": map[string]any{"VALUE": []any{"West"}}}}, got.Condition)
+
+	unknown, err := mammoth.ParseCondition("Profit > 1")
+	require.NoError(t, err)
+	_, err = client.Exports.Plan(ctx, planRef, []*mammoth.AddExportSpec{{HandlerType: mammoth.HandlerTypeS3, TriggerType: mammoth.TriggerTypeNone, TargetProperties: mammoth.S3TargetProperties{File: "x.csv"}, Condition: unknown}}, nil)
+	var ve *mammoth.ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.Contains(t, err.Error(), "desired[0].condition")
+}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"flag"
@@ -213,12 +214,14 @@ func setupDump(fs *flag.FlagSet) action {
 		if err != nil {
 			return err
 		}
-		b, err := json.MarshalIndent(exportsFile{Dataviews: []*fileDataview{dv}}, "", "  ")
-		if err != nil {
+		var b bytes.Buffer
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(exportsFile{Dataviews: []*fileDataview{dv}}); err != nil {
 			return err
 		}
-		b = append(b, '\n')
-		if err := writeOutput(*out, c.env.stdout, b); err != nil {
+		if err := writeOutput(*out, c.env.stdout, b.Bytes()); err != nil {
 			return err
 		}
 		if len(secrets) > 0 {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -178,7 +179,7 @@ func fieldValue(v any) string {
 	if v == nil {
 		return "(none)"
 	}
-	b, err := json.Marshal(v)
+	b, err := rawJSON(v)
 	if err != nil {
 		return fmt.Sprint(v)
 	}
@@ -216,6 +217,7 @@ func (c *call) dumpDataview(ctx context.Context) (*fileDataview, []string, error
 	}
 	dv := &fileDataview{WorkspaceID: c.ref.WorkspaceID, ProjectID: c.ref.ProjectID, DatasetID: c.ref.DatasetID, DataviewID: c.ref.DataviewID, Exports: []*fileExport{}}
 	var vars []string
+	var cols []mammoth.Column // read for the first condition
 	for _, ch := range plan.Changes {
 		e := ch.Current
 		id := *e.ID
@@ -232,13 +234,48 @@ func (c *call) dumpDataview(ctx context.Context) (*fileDataview, []string, error
 			vars = append(vars, refs...)
 		}
 		if len(e.Condition) > 0 {
-			if fe.Condition, err = json.Marshal(e.Condition); err != nil {
+			if fe.Condition, err = c.dumpCondition(ctx, mammoth.Condition(e.Condition), &cols); err != nil {
 				return nil, nil, err
 			}
 		}
 		dv.Exports = append(dv.Exports, fe)
 	}
 	return dv, vars, nil
+}
+
+// dumpCondition writes a condition in the text form, with display names,
+// when that reads back as the same condition; otherwise as the API's
+// object.
+func (c *call) dumpCondition(ctx context.Context, cond mammoth.Condition, cols *[]mammoth.Column) (json.RawMessage, error) {
+	if *cols == nil {
+		*cols, _ = c.client.Dataviews.Columns(ctx, c.ref)
+	}
+	text := cond.Display(*cols)
+	if parsed, err := mammoth.ParseCondition(text); err == nil {
+		if back, err := c.client.Dataviews.ResolveCondition(ctx, c.ref, parsed); err == nil && sameJSON(back, cond) {
+			return rawJSON(text)
+		}
+	}
+	return rawJSON(cond)
+}
+
+// rawJSON encodes v as JSON without escaping <, > and &, which conditions
+// use as operators.
+func rawJSON(v any) (json.RawMessage, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSpace(b.Bytes()), nil
+}
+
+// sameJSON reports whether a and b encode to the same JSON.
+func sameJSON(a, b any) bool {
+	x, err1 := json.Marshal(a)
+	y, err2 := json.Marshal(b)
+	return err1 == nil && err2 == nil && string(x) == string(y)
 }
 
 // withSecretRefs copies m with each secret value replaced by a reference

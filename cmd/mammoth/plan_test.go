@@ -99,12 +99,12 @@ func TestExportsPlan_RefusesLiteralSecretsAndBadFiles(t *testing.T) {
 		"secret inside a longer string": {`{"dataviews": [{"exports": [{"handler_type": "ftp", "trigger_type": "none",
 			"target_properties": {"domain": "d", "username": "u", "password": "x${P}", "directory": "/", "file": "f"}}]}]}`,
 			"target_properties.password is a secret"},
-		"unknown key":   {`{"dataviews": [{"exports": [{"handler_type": "s3", "trigger_type": "none", "run_immediatly": true}]}]}`, `unknown key "run_immediatly"`},
-		"bad json":      {`{"dataviews": [`, "the JSON ends too soon"},
-		"no dataviews":  {`{"dataviews": []}`, "lists no dataview"},
-		"twice":         {`{"dataviews": [{"dataview_id": 2311}, {}]}`, "is the same dataview as dataviews[0]"},
-		"no handler":    {`{"dataviews": [{"exports": [{"trigger_type": "none"}]}]}`, `"handler_type" is required`},
-		"same place":    {`{"dataviews": [{"exports": [{"handler_type": "s3", "trigger_type": "none", "target_properties": {"file": "a"}}, {"handler_type": "s3", "trigger_type": "pipeline", "target_properties": {"file": "a"}}]}]}`, "same destination"},
+		"unknown key":  {`{"dataviews": [{"exports": [{"handler_type": "s3", "trigger_type": "none", "run_immediatly": true}]}]}`, `unknown key "run_immediatly"`},
+		"bad json":     {`{"dataviews": [`, "the JSON ends too soon"},
+		"no dataviews": {`{"dataviews": []}`, "lists no dataview"},
+		"twice":        {`{"dataviews": [{"dataview_id": 2311}, {}]}`, "is the same dataview as dataviews[0]"},
+		"no handler":   {`{"dataviews": [{"exports": [{"trigger_type": "none"}]}]}`, `"handler_type" is required`},
+		"same place":   {`{"dataviews": [{"exports": [{"handler_type": "s3", "trigger_type": "none", "target_properties": {"file": "a"}}, {"handler_type": "s3", "trigger_type": "pipeline", "target_properties": {"file": "a"}}]}]}`, "same destination"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			r := h.run("exports plan -f " + write(tc.body))
@@ -164,4 +164,31 @@ func TestExportsApply_DraftWhoseChangeFailsLeavesThePipelineAsItWas(t *testing.T
 	assert.Contains(t, r.stderr, "run the same apply again")
 	assert.Equal(t, before, h.srv.Exports(demoRef))
 	assert.Equal(t, mammoth.DraftModeOff, h.srv.Pipeline(demoRef).DraftMode)
+}
+
+func TestExportsDump_WritesConditionsInTheTextFormWithDisplayNames(t *testing.T) {
+	h := newHarness(t)
+	h.srv.SetColumns(demoRef, []mammoth.Column{
+		{DisplayName: "region", InternalName: "column_1", Type: mammoth.ColumnTypeText},
+		{DisplayName: "orders", InternalName: "column_3", Type: mammoth.ColumnTypeNumeric},
+	})
+	h.srv.SeedExports(demoRef,
+		mammoth.ItemExportInfo{HandlerType: mammoth.HandlerTypeS3, TriggerType: mammoth.TriggerTypeNone, TargetProperties: mammoth.RawTargetProperties{"file": "big.csv"},
+			Condition: map[string]any{"AND": []any{
+				map[string]any{"column_3": map[string]any{"GTE": map[string]any{"VALUE": 400}}},
+				map[string]any{"column_1": map[string]any{"IN_LIST": map[string]any{"VALUE": []any{"north", "west"}}}},
+			}}},
+		mammoth.ItemExportInfo{HandlerType: mammoth.HandlerTypeS3, TriggerType: mammoth.TriggerTypeNone, TargetProperties: mammoth.RawTargetProperties{"file": "odd.csv"},
+			Condition: map[string]any{"column_9": map[string]any{"WEIRD": true}}},
+	)
+	dump := h.run("exports dump")
+	require.Equal(t, 0, dump.code, dump.String())
+	assert.Contains(t, dump.stdout, `"condition": "orders >= 400 and region in ('north', 'west')"`)
+	assert.Contains(t, dump.stdout, `"condition": {`, "a condition the text form cannot hold stays an object")
+
+	file := filepath.Join(t.TempDir(), "exports.json")
+	require.NoError(t, os.WriteFile(file, []byte(dump.stdout), 0o644))
+	h.env["MAMMOTH_SECRET_102_PASSWORD"] = "demo-password"
+	plan := h.run("exports plan --prune -f " + file)
+	assert.Equal(t, 0, plan.code, plan.String())
 }
