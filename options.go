@@ -24,12 +24,28 @@ type RetryPolicy struct {
 	MinBackoff time.Duration
 	// MaxBackoff is the cap of any wait, Retry-After included.
 	MaxBackoff time.Duration
+
+	// Budget bounds the retries of all the client's calls together, so
+	// that an outage does not multiply the load on the API by 1+MaxRetries;
+	// see [RetryBudget]. The zero value is the default budget; set
+	// Budget.Disabled to turn it off. The budget's state lives in the
+	// client, not in the policy: two clients never share one.
+	Budget RetryBudget
+
+	// NoCooldown makes a Retry-After apply to the call that got it only.
+	// By default a 429 or 503 with Retry-After from the API pauses every
+	// call of the client until that time has passed, or, when it asks for
+	// longer than MaxBackoff, fails the client's calls at once for
+	// MaxBackoff; see the README's section on retries.
+	NoCooldown bool
 }
 
 // DefaultRetryPolicy is the policy a client uses unless told otherwise:
-// three retries, waits from 500ms doubling to 8s.
+// three retries, waits from 500ms doubling to 8s, and a retry budget of 10
+// retries earning back 0.1 of one per successful call.
 func DefaultRetryPolicy() RetryPolicy {
-	return RetryPolicy{MaxRetries: 3, MinBackoff: 500 * time.Millisecond, MaxBackoff: 8 * time.Second}
+	return RetryPolicy{MaxRetries: 3, MinBackoff: 500 * time.Millisecond, MaxBackoff: 8 * time.Second,
+		Budget: RetryBudget{Retries: defaultBudgetRetries, PerSuccess: defaultBudgetPerSuccess}}
 }
 
 func (p RetryPolicy) validate() error {
@@ -43,7 +59,7 @@ func (p RetryPolicy) validate() error {
 	case p.MaxBackoff < p.MinBackoff:
 		return &ValidationError{Field: "RetryPolicy.MaxBackoff", Reason: "must not be less than MinBackoff"}
 	}
-	return nil
+	return p.Budget.validate()
 }
 
 // WithBaseURL sets the API root, such as "https://app.mammoth.io/api/v2" (the
