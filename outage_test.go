@@ -1,0 +1,307 @@
+package mammoth_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/mammoth-io/mammoth-go"
+	"github.com/mammoth-io/mammoth-go/mammothtest"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// These tests put one client with the default policy under 64 goroutines
+// while the fake API is down or rate limited. Their bounds are counts and
+// the server's own arrival times, with margins of hundreds of milliseconds
+// for a loaded machine; what they check would be off by seconds or by a
+// factor of two without the retry budget and the cooldown.
+
+const outageWorkers = 64
+
+var (
+	outageRef = mammoth.DataviewRef{WorkspaceID: 1, ProjectID: 2, DatasetID: 3, DataviewID: 4}
+	// limitedRef is the dataview whose listing is answered 429.
+	limitedRef = mammoth.DataviewRef{WorkspaceID: 1, ProjectID: 2, DatasetID: 3, DataviewID: 5}
+)
+
+// call is one ListExports call as the client saw it.
+type call struct {
+	start, end time.Time
+	err        error
+}
+
+func newOutageServer(t *testing.T) (*mammothtest.Server, *mammoth.Client) {
+	t.Helper()
+	srv := mammothtest.NewServer(mammothtest.WithRequestLogSize(1 << 20))
+	t.Cleanup(srv.Close)
+	srv.AddDataview(outageRef)
+	srv.AddDataview(limitedRef)
+	client, err := mammoth.NewClient(srv.APIKey(), srv.APISecret(), mammoth.WithBaseURL(srv.URL()))
+	require.NoError(t, err)
+	t.Cleanup(client.CloseIdleConnections)
+	return srv, client
+}
+
+// listUntil calls ListExports on ref in a loop until keepGoing says stop,
+// recording every call.
+func listUntil(ctx context.Context, client *mammoth.Client, ref mammoth.DataviewRef, keepGoing func() bool) []call {
+	var calls []call
+	for keepGoing() {
+		start := time.Now()
+		_, err := client.Exports.ListExports(ctx, ref, nil)
+		calls = append(calls, call{start: start, end: time.Now(), err: err})
+	}
+	return calls
+}
+
+func TestOutage_SixtyFourGoroutinesSendLittleMoreThanOneRequestPerCall(t *testing.T) {
+	t.Parallel()
+	srv, client := newOutageServer(t)
+	ctx := context.Background()
+	const outage = 2 * time.Second
+	srv.FailFor(outage, http.StatusServiceUnavailable)
+	// Taken after the window opened: no request sent after it can fall in
+	// the window.
+	outageEnd := time.Now().Add(outage)
+
+	// During the outage: every goroutine calls until the outage ends.
+	during := make([][]call, outageWorkers)
+	var wg sync.WaitGroup
+	for i := range outageWorkers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			during[i] = listUntil(ctx, client, outageRef, func() bool { return time.Now().Before(outageEnd) })
+		}()
+	}
+	wg.Wait()
+	requests := srv.RequestCount(mammothtest.RouteListExports)
+
+	var calls, failed, withheld int
+	var lastFailure, lastEnd time.Time
+	for _, cs := range during {
+		for _, c := range cs {
+			calls++
+			if c.end.After(lastEnd) {
+				lastEnd = c.end
+			}
+			if c.err == nil {
+				continue
+			}
+			failed++
+			if c.end.After(lastFailure) {
+				lastFailure = c.end
+			}
+			var apiErr *mammoth.APIError
+			require.ErrorAs(t, c.err, &apiErr, "%v", c.err)
+			assert.Equal(t, http.StatusServiceUnavailable, apiErr.StatusCode)
+			if errors.Is(c.err, mammoth.ErrRetryWithheld) {
+				withheld++
+				assert.Contains(t, c.err.Error(), "retry withheld: the client's retry budget is spent")
+			}
+		}
+	}
+	t.Logf("during the outage: %d calls, %d requests (%.3f per call), %d failed, %d retries withheld",
+		calls, requests, float64(requests)/float64(calls), failed, withheld)
+	require.Greater(t, calls, 10*outageWorkers, "the goroutines kept calling")
+	assert.Greater(t, withheld, calls/2, "most calls had their retry withheld")
+	assert.LessOrEqual(t, float64(requests), 1.2*float64(calls), "requests per call")
+	// A call fails only on a 503 answered before the window closed, so
+	// every failure ends right after it; a call in a backoff sleep when it
+	// closed retried and succeeded within that backoff (at most 2s with the
+	// default policy's three retries).
+	assert.True(t, lastFailure.Before(outageEnd.Add(time.Second)), "last failure %v after the outage ended", lastFailure.Sub(outageEnd))
+	assert.True(t, lastEnd.Before(outageEnd.Add(3*time.Second)), "last call ended %v after the outage", lastEnd.Sub(outageEnd))
+
+	// After the outage: every call succeeds at once.
+	afterEnd := time.Now().Add(500 * time.Millisecond)
+	after := make([][]call, outageWorkers)
+	for i := range outageWorkers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			after[i] = listUntil(ctx, client, outageRef, func() bool { return time.Now().Before(afterEnd) })
+		}()
+	}
+	wg.Wait()
+	var afterCalls int
+	for _, cs := range after {
+		for _, c := range cs {
+			afterCalls++
+			assert.NoError(t, c.err)
+		}
+	}
+	assert.GreaterOrEqual(t, afterCalls, outageWorkers)
+}
+
+func TestCooldown_OneRetryAfterPausesEveryGoroutine(t *testing.T) {
+	t.Parallel()
+	srv, client := newOutageServer(t)
+	ctx := context.Background()
+	limitedPath := "/dataviews/5/pipeline/exports"
+	srv.InjectFault(mammothtest.Fault{PathSuffix: limitedPath, Status: http.StatusTooManyRequests, RetryAfter: "1"})
+
+	var stop atomic.Bool
+	limitedDone := make(chan call, 1)
+	results := make([][]call, outageWorkers)
+	var wg sync.WaitGroup
+	for i := range outageWorkers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			keepGoing := func() bool { return !stop.Load() }
+			if i == 0 {
+				// One goroutine, once the others are busy, lists the
+				// dataview that is answered 429, then goes on like them.
+				warm := time.Now().Add(300 * time.Millisecond)
+				results[i] = listUntil(ctx, client, outageRef, func() bool { return time.Now().Before(warm) })
+				start := time.Now()
+				_, err := client.Exports.ListExports(ctx, limitedRef, nil)
+				c := call{start: start, end: time.Now(), err: err}
+				results[i] = append(results[i], c)
+				limitedDone <- c
+			}
+			results[i] = append(results[i], listUntil(ctx, client, outageRef, keepGoing)...)
+		}()
+	}
+	limited := <-limitedDone
+	time.Sleep(500 * time.Millisecond) // the goroutines carry on after the cooldown
+	stop.Store(true)
+	wg.Wait()
+
+	require.NoError(t, limited.err, "the call answered 429 retried after the second")
+	assert.GreaterOrEqual(t, limited.end.Sub(limited.start), time.Second)
+	var calls int
+	for _, cs := range results {
+		for _, c := range cs {
+			calls++
+			assert.NoError(t, c.err)
+		}
+	}
+
+	var limitedAt []time.Time
+	reqs := srv.Requests()
+	for _, r := range reqs {
+		if strings.HasSuffix(r.Path, limitedPath) {
+			limitedAt = append(limitedAt, r.Received)
+		}
+	}
+	require.Len(t, limitedAt, 2, "the 429, then its retry")
+	answered := limitedAt[0]
+	assert.GreaterOrEqual(t, limitedAt[1].Sub(answered), time.Second, "the retry waited out Retry-After")
+
+	// Requests already on their way when the 429 was answered still arrive
+	// just after it; from then on to the end of the second, none.
+	const inFlight = 400 * time.Millisecond
+	var before, quiet, afterwards int
+	for _, r := range reqs {
+		switch d := r.Received.Sub(answered); {
+		case d < 0:
+			before++
+		case d > inFlight && d < time.Second:
+			quiet++
+		case d >= time.Second:
+			afterwards++
+		}
+	}
+	t.Logf("%d calls; requests: %d before the 429, %d from %v after it to the end of the second, %d after",
+		calls, before, quiet, inFlight, afterwards)
+	assert.Zero(t, quiet, "requests reached the API during the cooldown")
+	assert.Greater(t, before, outageWorkers, "the goroutines were busy before the 429")
+	assert.Greater(t, afterwards, outageWorkers, "and after the second")
+}
+
+func TestCooldown_RetryAfterBeyondMaxBackoffFailsCallsAtOnceThenSendsAgain(t *testing.T) {
+	t.Parallel()
+	srv := mammothtest.NewServer()
+	t.Cleanup(srv.Close)
+	srv.AddDataview(outageRef)
+	const maxBackoff = 300 * time.Millisecond
+	client, err := mammoth.NewClient(srv.APIKey(), srv.APISecret(), mammoth.WithBaseURL(srv.URL()),
+		mammoth.WithRetryPolicy(mammoth.RetryPolicy{MaxRetries: 3, MinBackoff: 10 * time.Millisecond, MaxBackoff: maxBackoff}))
+	require.NoError(t, err)
+	srv.InjectFault(mammothtest.Fault{Route: mammothtest.RouteListExports, Status: http.StatusTooManyRequests, RetryAfter: "30"})
+	ctx := context.Background()
+
+	first := time.Now()
+	_, err = client.Exports.ListExports(ctx, outageRef, nil)
+	var apiErr *mammoth.APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, 30*time.Second, apiErr.RetryAfter, "the call answered 429 returns at once, as before")
+
+	// Other calls in the hold are not sent and say how long the API still
+	// asks for. They may run past the hold on a slow machine, so only the
+	// first is required to be held.
+	var held int
+	for i := 0; time.Since(first) < maxBackoff/2; i++ {
+		_, err := client.Exports.ListExports(ctx, outageRef, nil)
+		if i > 0 && err == nil {
+			break
+		}
+		var apiErr *mammoth.APIError
+		require.ErrorAs(t, err, &apiErr, "%v", err)
+		held++
+		assert.ErrorIs(t, err, mammoth.ErrRateLimited)
+		assert.NotErrorIs(t, err, mammoth.ErrRetryWithheld)
+		assert.Equal(t, http.StatusTooManyRequests, apiErr.StatusCode)
+		assert.Equal(t, http.MethodGet, apiErr.Method)
+		assert.Greater(t, apiErr.RetryAfter, 25*time.Second)
+		assert.LessOrEqual(t, apiErr.RetryAfter, 30*time.Second)
+		assert.Contains(t, err.Error(), "not sent")
+		time.Sleep(time.Millisecond)
+	}
+	require.Positive(t, held)
+	assert.Equal(t, 1, srv.RequestCount(mammothtest.RouteListExports), "held calls sent nothing")
+
+	// After MaxBackoff the client sends again.
+	require.Eventually(t, func() bool {
+		_, err := client.Exports.ListExports(ctx, outageRef, nil)
+		return err == nil
+	}, 10*time.Second, 20*time.Millisecond)
+	reqs := srv.Requests()
+	require.Len(t, reqs, 2, "one request for the 429, then the next one after the hold")
+	assert.GreaterOrEqual(t, reqs[1].Received.Sub(reqs[0].Received), maxBackoff)
+}
+
+func TestCooldown_CancellingAWaitingCallReturnsPromptly(t *testing.T) {
+	t.Parallel()
+	srv, client := newOutageServer(t)
+	srv.InjectFault(mammothtest.Fault{Route: mammothtest.RouteListExports, Status: http.StatusServiceUnavailable, RetryAfter: "5"})
+
+	firstCtx, cancelFirst := context.WithCancel(context.Background())
+	defer cancelFirst()
+	firstDone := make(chan error, 1)
+	go func() {
+		_, err := client.Exports.ListExports(firstCtx, outageRef, nil)
+		firstDone <- err
+	}()
+	require.Eventually(t, func() bool { return srv.RequestCount(mammothtest.RouteListExports) == 1 }, 10*time.Second, time.Millisecond)
+	time.Sleep(50 * time.Millisecond) // let the first call see its 503
+
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		_, err := client.Jobs.GetJob(ctx, 5001)
+		done <- err
+	}()
+	time.Sleep(100 * time.Millisecond)
+	cancelled := time.Now()
+	cancel()
+	select {
+	case err := <-done:
+		assert.Less(t, time.Since(cancelled), 2*time.Second)
+		assert.ErrorIs(t, err, context.Canceled)
+		assert.Contains(t, err.Error(), "waiting out the API's Retry-After")
+	case <-time.After(4 * time.Second):
+		t.Fatal("the waiting call did not return after cancel")
+	}
+	assert.Zero(t, srv.RequestCount(mammothtest.RouteGetJob), "the cancelled call never sent")
+	cancelFirst()
+	assert.ErrorIs(t, <-firstDone, context.Canceled)
+}
