@@ -97,7 +97,7 @@ func newRetryBudget(b RetryBudget) *retryBudget {
 		capacity:   int64(retries) * tokenScale,
 		perSuccess: int64(math.Round(perSuccess * tokenScale)),
 		reason: "the client's retry budget is spent: too many of its recent calls failed (the budget holds " +
-			strconv.Itoa(retries) + " retries and earns back " + strconv.FormatFloat(perSuccess, 'g', -1, 64) +
+			strconv.Itoa(retries) + plural(retries, " retry", " retries") + " and earns back " + strconv.FormatFloat(perSuccess, 'g', -1, 64) +
 			" of one per successful call)",
 	}
 	rb.tokens.Store(rb.capacity)
@@ -175,4 +175,11 @@ func (c *Client) withholdRetry(ctx context.Context, r *request, u *url.URL, atte
 	}
 	c.log(ctx, "mammoth: retry withheld", r, u, attempt, slog.String("reason", c.budget.reason))
 	return &retryWithheldError{err: err, reason: c.budget.reason}
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
