@@ -109,7 +109,9 @@ func TestOutage_SixtyFourGoroutinesSendLittleMoreThanOneRequestPerCall(t *testin
 	}
 	t.Logf("during the outage: %d calls, %d requests (%.3f per call), %d failed, %d retries withheld",
 		calls, requests, float64(requests)/float64(calls), failed, withheld)
-	require.Greater(t, calls, 10*outageWorkers, "the goroutines kept calling")
+	// Ten retries, and a few earned by calls that squeezed in as the
+	// window closed, are little next to this many calls.
+	require.Greater(t, calls, 2*outageWorkers, "the goroutines kept calling")
 	assert.Greater(t, withheld, calls/2, "most calls had their retry withheld")
 	assert.LessOrEqual(t, float64(requests), 1.2*float64(calls), "requests per call")
 	// A call fails only on a 503 answered before the window closed, so
@@ -160,7 +162,9 @@ func TestCooldown_OneRetryAfterPausesEveryGoroutine(t *testing.T) {
 				// One goroutine, once the others are busy, lists the
 				// dataview that is answered 429, then goes on like them.
 				warm := time.Now().Add(300 * time.Millisecond)
-				results[i] = listUntil(ctx, client, outageRef, func() bool { return time.Now().Before(warm) })
+				results[i] = listUntil(ctx, client, outageRef, func() bool {
+					return time.Now().Before(warm) || srv.RequestCount(mammothtest.RouteListExports) < 2*outageWorkers
+				})
 				start := time.Now()
 				_, err := client.Exports.ListExports(ctx, limitedRef, nil)
 				c := call{start: start, end: time.Now(), err: err}
@@ -213,8 +217,8 @@ func TestCooldown_OneRetryAfterPausesEveryGoroutine(t *testing.T) {
 	t.Logf("%d calls; requests: %d before the 429, %d from %v after it to the end of the second, %d after",
 		calls, before, quiet, inFlight, afterwards)
 	assert.Zero(t, quiet, "requests reached the API during the cooldown")
-	assert.Greater(t, before, outageWorkers, "the goroutines were busy before the 429")
-	assert.Greater(t, afterwards, outageWorkers, "and after the second")
+	assert.GreaterOrEqual(t, before, 2*outageWorkers, "the goroutines were busy before the 429")
+	assert.GreaterOrEqual(t, afterwards, outageWorkers, "and after the second, when every waiting call sends")
 }
 
 func TestCooldown_RetryAfterBeyondMaxBackoffFailsCallsAtOnceThenSendsAgain(t *testing.T) {
