@@ -3,9 +3,11 @@ package mammoth
 import (
 	"context"
 	"errors"
+	"io"
 	"math"
 	"net/http"
 	"net/url"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -271,4 +273,31 @@ func TestBudget_DownloadHostsNeitherSpendNorEarn(t *testing.T) {
 	u, err := url.Parse(other.URL + "/file.csv")
 	require.NoError(t, err)
 	assert.False(t, f.client.toAPI(r, u))
+}
+
+// fixedAnswer answers every request 200 with an empty page, in memory.
+type fixedAnswer struct{}
+
+func (fixedAnswer) RoundTrip(r *http.Request) (*http.Response, error) {
+	return &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"application/json"}},
+		Body: io.NopCloser(strings.NewReader(`{"next":"","exports":[]}`)), Request: r}, nil
+}
+
+func TestBudget_AndCooldownCostTheSuccessPathNoAllocation(t *testing.T) {
+	if testing.Short() {
+		t.Skip("counts allocations")
+	}
+	allocs := func(p RetryPolicy) float64 {
+		c, err := NewClient(testKey, testSecret, WithHTTPClient(&http.Client{Transport: fixedAnswer{}}), WithRetryPolicy(p))
+		require.NoError(t, err)
+		ctx := context.Background()
+		return testing.AllocsPerRun(200, func() {
+			if _, err := c.Exports.ListExports(ctx, testRef, nil); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+	without := DefaultRetryPolicy()
+	without.Budget.Disabled, without.NoCooldown = true, true
+	assert.Equal(t, allocs(without), allocs(DefaultRetryPolicy()))
 }

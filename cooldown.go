@@ -42,8 +42,11 @@ type cooldownState struct {
 // got the Retry-After waits it out in its own retry's sleep, and must not
 // wait for it a second time.
 func (c *Client) noteCooldown(ctx context.Context, r *request, u *url.URL, attempt int, err error, own *cooldownState) *cooldownState {
+	if err == nil || c.retry.NoCooldown {
+		return own // the success path: no allocation for errors.As
+	}
 	var apiErr *APIError
-	if err == nil || c.retry.NoCooldown || !errors.As(err, &apiErr) || apiErr.RetryAfter <= 0 ||
+	if !errors.As(err, &apiErr) || apiErr.RetryAfter <= 0 ||
 		(apiErr.StatusCode != http.StatusTooManyRequests && apiErr.StatusCode != http.StatusServiceUnavailable) ||
 		!c.toAPI(r, u) {
 		return own
