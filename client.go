@@ -612,14 +612,7 @@ func (c *Client) sleep(ctx context.Context, d time.Duration) error {
 	if d <= 0 {
 		return ctx.Err()
 	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
+	return waitFor(ctx, d)
 }
 
 // closeBody drains a little of what is left so the connection can be reused,

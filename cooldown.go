@@ -135,9 +135,9 @@ func (st *cooldownState) heldError(r *request, u *url.URL) error {
 		apiErr, st.resume.Sub(st.started).Round(time.Millisecond))
 }
 
-// waitFor sleeps for d or until ctx is done. A cooldown waits in real time
-// even when tests replace the retry sleep: its end is a moment on the
-// clock that other calls share.
+// waitFor sleeps for d or until ctx is done. A cooldown waits with it
+// directly, in real time even when tests replace the client's sleep: its
+// end is a moment on the clock that other calls share.
 func waitFor(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
 	defer t.Stop()

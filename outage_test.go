@@ -60,6 +60,22 @@ func listUntil(ctx context.Context, client *mammoth.Client, ref mammoth.Dataview
 	return calls
 }
 
+// listOnEveryWorker runs listUntil on outageWorkers goroutines until end
+// and returns the calls of each.
+func listOnEveryWorker(ctx context.Context, client *mammoth.Client, end time.Time) [][]call {
+	calls := make([][]call, outageWorkers)
+	var wg sync.WaitGroup
+	for i := range outageWorkers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			calls[i] = listUntil(ctx, client, outageRef, func() bool { return time.Now().Before(end) })
+		}()
+	}
+	wg.Wait()
+	return calls
+}
+
 func TestOutage_SixtyFourGoroutinesSendLittleMoreThanOneRequestPerCall(t *testing.T) {
 	t.Parallel()
 	srv, client := newOutageServer(t)
@@ -71,16 +87,7 @@ func TestOutage_SixtyFourGoroutinesSendLittleMoreThanOneRequestPerCall(t *testin
 	outageEnd := time.Now().Add(outage)
 
 	// During the outage: every goroutine calls until the outage ends.
-	during := make([][]call, outageWorkers)
-	var wg sync.WaitGroup
-	for i := range outageWorkers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			during[i] = listUntil(ctx, client, outageRef, func() bool { return time.Now().Before(outageEnd) })
-		}()
-	}
-	wg.Wait()
+	during := listOnEveryWorker(ctx, client, outageEnd)
 	requests := srv.RequestCount(mammothtest.RouteListExports)
 
 	var calls, failed, withheld int
@@ -122,16 +129,7 @@ func TestOutage_SixtyFourGoroutinesSendLittleMoreThanOneRequestPerCall(t *testin
 	assert.True(t, lastEnd.Before(outageEnd.Add(3*time.Second)), "last call ended %v after the outage", lastEnd.Sub(outageEnd))
 
 	// After the outage: every call succeeds at once.
-	afterEnd := time.Now().Add(500 * time.Millisecond)
-	after := make([][]call, outageWorkers)
-	for i := range outageWorkers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			after[i] = listUntil(ctx, client, outageRef, func() bool { return time.Now().Before(afterEnd) })
-		}()
-	}
-	wg.Wait()
+	after := listOnEveryWorker(ctx, client, time.Now().Add(500*time.Millisecond))
 	var afterCalls int
 	for _, cs := range after {
 		for _, c := range cs {

@@ -12,24 +12,24 @@ import (
 	"github.com/mammoth-io/mammoth-go/mammothtest"
 )
 
-// windowsClient is a client of srv that does not retry, so that each call
-// shows one answer.
-func windowsClient(srv *mammothtest.Server) *mammoth.Client {
+// windowsAPI starts a server with one dataview and a client of it that
+// does not retry, so that each call shows one answer.
+func windowsAPI() (*mammothtest.Server, *mammoth.Client, mammoth.DataviewRef) {
+	srv := mammothtest.NewServer()
+	ref := mammoth.DataviewRef{WorkspaceID: 1, ProjectID: 2, DatasetID: 3, DataviewID: 4}
+	srv.AddDataview(ref)
 	client, err := mammoth.NewClient(srv.APIKey(), srv.APISecret(), mammoth.WithBaseURL(srv.URL()), mammoth.WithMaxRetries(0))
 	if err != nil {
 		log.Fatal(err)
 	}
-	return client
+	return srv, client, ref
 }
 
 // Simulate an outage: every request fails for a while, then the API is
 // back.
 func ExampleServer_FailFor() {
-	srv := mammothtest.NewServer()
+	srv, client, ref := windowsAPI()
 	defer srv.Close()
-	ref := mammoth.DataviewRef{WorkspaceID: 1, ProjectID: 2, DatasetID: 3, DataviewID: 4}
-	srv.AddDataview(ref)
-	client := windowsClient(srv)
 
 	srv.FailFor(500*time.Millisecond, http.StatusServiceUnavailable)
 	_, err := client.Exports.ListExports(context.Background(), ref, nil)
@@ -49,11 +49,8 @@ func ExampleServer_FailFor() {
 // MaxBackoff (8s by default) makes the client hold its other calls: they
 // return at once, without a request, saying how long the API asks for.
 func ExampleServer_RateLimitFor() {
-	srv := mammothtest.NewServer()
+	srv, client, ref := windowsAPI()
 	defer srv.Close()
-	ref := mammoth.DataviewRef{WorkspaceID: 1, ProjectID: 2, DatasetID: 3, DataviewID: 4}
-	srv.AddDataview(ref)
-	client := windowsClient(srv)
 
 	srv.RateLimitFor(time.Minute, "30")
 	_, err := client.Exports.ListExports(context.Background(), ref, nil)
@@ -70,11 +67,8 @@ func ExampleServer_RateLimitFor() {
 
 // Fail one route only, for a window of time.
 func ExampleServer_InjectFaultFor() {
-	srv := mammothtest.NewServer()
+	srv, client, ref := windowsAPI()
 	defer srv.Close()
-	ref := mammoth.DataviewRef{WorkspaceID: 1, ProjectID: 2, DatasetID: 3, DataviewID: 4}
-	srv.AddDataview(ref)
-	client := windowsClient(srv)
 
 	srv.InjectFaultFor(time.Minute, mammothtest.Fault{Route: mammothtest.RouteGetJob, Status: http.StatusBadGateway})
 	_, err := client.Jobs.GetJob(context.Background(), 5001)
