@@ -3,6 +3,7 @@ package mammoth_test
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"net/http"
 	"strings"
 	"sync"
@@ -36,17 +37,22 @@ type call struct {
 	err        error
 }
 
-func newOutageServer(t *testing.T) (*mammothtest.Server, *mammoth.Client) {
+func newOutageServer(t *testing.T, opts ...mammoth.Option) (*mammothtest.Server, *mammoth.Client) {
 	t.Helper()
 	srv := mammothtest.NewServer(mammothtest.WithRequestLogSize(1 << 20))
 	t.Cleanup(srv.Close)
 	srv.AddDataview(outageRef)
 	srv.AddDataview(limitedRef)
-	client, err := mammoth.NewClient(srv.APIKey(), srv.APISecret(), mammoth.WithBaseURL(srv.URL()))
+	client, err := mammoth.NewClient(srv.APIKey(), srv.APISecret(), append([]mammoth.Option{mammoth.WithBaseURL(srv.URL())}, opts...)...)
 	require.NoError(t, err)
 	t.Cleanup(client.CloseIdleConnections)
 	return srv, client
 }
+
+// thinkTime is what each goroutine does between two calls, as a service
+// does some work of its own: without it, 64 goroutines whose calls fail at
+// once spin on two cores, and the delays they cause are the test's own.
+const thinkTime = 5 * time.Millisecond
 
 // listUntil calls ListExports on ref in a loop until keepGoing says stop,
 // recording every call.
@@ -56,6 +62,7 @@ func listUntil(ctx context.Context, client *mammoth.Client, ref mammoth.Dataview
 		start := time.Now()
 		_, err := client.Exports.ListExports(ctx, ref, nil)
 		calls = append(calls, call{start: start, end: time.Now(), err: err})
+		time.Sleep(thinkTime)
 	}
 	return calls
 }
@@ -140,9 +147,25 @@ func TestOutage_SixtyFourGoroutinesSendLittleMoreThanOneRequestPerCall(t *testin
 	assert.GreaterOrEqual(t, afterCalls, outageWorkers)
 }
 
+// cooldownWatch is a log handler that notes when the client started its
+// first cooldown.
+type cooldownWatch struct{ started atomic.Pointer[time.Time] }
+
+func (w *cooldownWatch) Enabled(context.Context, slog.Level) bool { return true }
+func (w *cooldownWatch) WithAttrs([]slog.Attr) slog.Handler       { return w }
+func (w *cooldownWatch) WithGroup(string) slog.Handler            { return w }
+func (w *cooldownWatch) Handle(_ context.Context, r slog.Record) error {
+	if r.Message == "mammoth: cooldown started" {
+		now := time.Now()
+		w.started.CompareAndSwap(nil, &now)
+	}
+	return nil
+}
+
 func TestCooldown_OneRetryAfterPausesEveryGoroutine(t *testing.T) {
 	t.Parallel()
-	srv, client := newOutageServer(t)
+	watch := &cooldownWatch{}
+	srv, client := newOutageServer(t, mammoth.WithLogger(slog.New(watch)))
 	ctx := context.Background()
 	limitedPath := "/dataviews/5/pipeline/exports"
 	srv.InjectFault(mammothtest.Fault{PathSuffix: limitedPath, Status: http.StatusTooManyRequests, RetryAfter: "1"})
@@ -198,22 +221,33 @@ func TestCooldown_OneRetryAfterPausesEveryGoroutine(t *testing.T) {
 	answered := limitedAt[0]
 	assert.GreaterOrEqual(t, limitedAt[1].Sub(answered), time.Second, "the retry waited out Retry-After")
 
-	// Requests already on their way when the 429 was answered still arrive
-	// just after it; from then on to the end of the second, none.
-	const inFlight = 400 * time.Millisecond
+	// Requests already on their way when the client read the 429 still
+	// arrive after it: on a loaded machine, both reading the answer and a
+	// request's way to the server can take a while. From a margin after
+	// the client started its cooldown to the end of the second after the
+	// 429, none may arrive.
+	noticed := watch.started.Load()
+	require.NotNil(t, noticed, "the cooldown was logged")
+	const inFlight = 300 * time.Millisecond
+	quietFrom, quietTo := noticed.Add(inFlight), answered.Add(time.Second)
 	var before, quiet, afterwards int
 	for _, r := range reqs {
-		switch d := r.Received.Sub(answered); {
-		case d < 0:
+		switch {
+		case r.Received.Before(answered):
 			before++
-		case d > inFlight && d < time.Second:
+		case r.Received.After(quietFrom) && r.Received.Before(quietTo):
 			quiet++
-		case d >= time.Second:
+			t.Logf("request %s at %v after the 429, %v after the client noticed",
+				r.Path, r.Received.Sub(answered), r.Received.Sub(*noticed))
+		case !r.Received.Before(quietTo):
 			afterwards++
 		}
 	}
-	t.Logf("%d calls; requests: %d before the 429, %d from %v after it to the end of the second, %d after",
-		calls, before, quiet, inFlight, afterwards)
+	t.Logf("%d calls; the client read the 429 %v after it was answered; requests: %d before it, %d in the %v to the end of the second, %d after",
+		calls, noticed.Sub(answered), before, quiet, quietTo.Sub(quietFrom), afterwards)
+	if quietTo.Sub(quietFrom) < 200*time.Millisecond {
+		t.Logf("the client read the 429 too late to leave a quiet window to check")
+	}
 	assert.Zero(t, quiet, "requests reached the API during the cooldown")
 	assert.GreaterOrEqual(t, before, 2*outageWorkers, "the goroutines were busy before the 429")
 	assert.GreaterOrEqual(t, afterwards, outageWorkers, "and after the second, when every waiting call sends")

@@ -18,7 +18,7 @@ func TestFailForAnswersEveryRouteUntilTheWindowCloses(t *testing.T) {
 	t.Parallel()
 	s := newServer(t)
 	exports := dvPath(testRef) + exportsSuffix
-	s.FailFor(300*time.Millisecond, http.StatusServiceUnavailable)
+	s.FailFor(time.Minute, http.StatusServiceUnavailable)
 
 	for _, path := range []string{exports, exports + "/101", "/jobs/5001", "/no/such/route"} {
 		a := raw(t, s, "GET", path, nil)
@@ -31,8 +31,22 @@ func TestFailForAnswersEveryRouteUntilTheWindowCloses(t *testing.T) {
 	assert.Equal(t, http.StatusServiceUnavailable, add.status)
 	assert.Empty(t, s.Exports(testRef), "a request failed by the window is not acted on")
 
+}
+
+func TestFailForEndsWhenTheWindowCloses(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	exports := dvPath(testRef) + exportsSuffix
+	opened := time.Now()
+	s.FailFor(200*time.Millisecond, http.StatusBadGateway)
+	// Only a status seen within the window proves it open; a slow machine
+	// may see none.
+	if a := raw(t, s, "GET", exports, nil); time.Since(opened) < 200*time.Millisecond {
+		assert.Equal(t, http.StatusBadGateway, a.status)
+	}
 	require.Eventually(t, func() bool { return raw(t, s, "GET", exports, nil).status == http.StatusOK },
 		10*time.Second, 20*time.Millisecond, "the API is back once the window closes")
+	assert.GreaterOrEqual(t, time.Since(opened), 200*time.Millisecond)
 	assert.Equal(t, http.StatusNotFound, raw(t, s, "GET", "/no/such/route", nil).status)
 }
 
