@@ -125,28 +125,28 @@ func TestCooldown_WaitIsLoggedAndCostsNoBudget(t *testing.T) {
 	logger, logs := captureLogs()
 	f := setup(t, WithRetryPolicy(RetryPolicy{MaxRetries: 3, MaxBackoff: 8 * time.Second, Budget: RetryBudget{Retries: 1}}),
 		WithLogger(logger))
-	// A quarter of a second: the cooldown waits in real time.
-	h, count := failing(1, 429, "0.25", okPage)
+	h, count := failing(1, 429, "2", okPage)
 	f.dataview("GET", "/pipeline/exports", h)
 	ctx := context.Background()
 
+	start := time.Now()
 	_, err := f.client.Exports.ListExports(ctx, testRef, nil)
 	require.NoError(t, err, "the call answered 429 retried after its Retry-After")
-	assert.Equal(t, []time.Duration{250 * time.Millisecond}, f.waits(), "it slept the Retry-After once, not again for its own cooldown")
+	assert.Equal(t, []time.Duration{2 * time.Second}, f.waits(), "it slept the Retry-After once, not again for its own cooldown")
 	assert.EqualValues(t, 2, count.Load())
-	require.NotNil(t, f.client.cooldown.current.Load(), "the test sleeps no real time, so the cooldown is still on")
-	tokens := f.client.budget.tokens.Load()
+	assert.Equal(t, f.client.budget.perSuccess, f.client.budget.tokens.Load(), "its retry spent the one token, its success earned a tenth")
 
-	start := time.Now()
+	// The test's sleeps are not real, so the cooldown is still on: it
+	// began once the 429 was read, after start, and lasts 2s.
 	_, err = f.client.Exports.ListExports(ctx, testRef, nil)
 	require.NoError(t, err)
-	assert.GreaterOrEqual(t, time.Since(start), 200*time.Millisecond, "a call started in the cooldown waited for it")
-	assert.Greater(t, f.client.budget.tokens.Load(), tokens, "and spent nothing: its success earned")
+	assert.GreaterOrEqual(t, time.Since(start), 2*time.Second, "a call started in the cooldown waited for it")
+	assert.Equal(t, 2*f.client.budget.perSuccess, f.client.budget.tokens.Load(), "and spent nothing: its success earned")
 	assert.Nil(t, f.client.cooldown.current.Load(), "the first call after it ends it")
 
 	out := logs.String()
 	for _, want := range []string{
-		`msg="mammoth: cooldown started"`, "status=429", "retry_after=250ms",
+		`msg="mammoth: cooldown started"`, "status=429", "retry_after=2s",
 		`reason="calls to the API wait until the Retry-After has passed"`,
 		`msg="mammoth: waiting for cooldown"`,
 		`msg="mammoth: cooldown ended"`, "lasted=",

@@ -128,12 +128,13 @@ func TestOutage_SixtyFourGoroutinesSendLittleMoreThanOneRequestPerCall(t *testin
 	require.Greater(t, calls, 2*outageWorkers, "the goroutines kept calling")
 	assert.Greater(t, withheld, calls/2, "most calls had their retry withheld")
 	assert.LessOrEqual(t, float64(requests), 1.2*float64(calls), "requests per call")
-	// A call fails only on a 503 answered before the window closed, so
-	// every failure ends right after it; a call in a backoff sleep when it
-	// closed retried and succeeded within that backoff (at most 2s with the
-	// default policy's three retries).
-	assert.True(t, lastFailure.Before(outageEnd.Add(time.Second)), "last failure %v after the outage ended", lastFailure.Sub(outageEnd))
-	assert.True(t, lastEnd.Before(outageEnd.Add(3*time.Second)), "last call ended %v after the outage", lastEnd.Sub(outageEnd))
+	// A call fails only on a 503 answered before the window closed, and
+	// returns right after it (on a loaded machine, "right after" can take
+	// a second or more); a call in a backoff sleep when the window closed
+	// retried and succeeded within that backoff: at most 2s with the
+	// default policy's three retries.
+	assert.True(t, lastFailure.Before(outageEnd.Add(2*time.Second)), "last failure %v after the outage ended", lastFailure.Sub(outageEnd))
+	assert.True(t, lastEnd.Before(outageEnd.Add(5*time.Second)), "last call ended %v after the outage", lastEnd.Sub(outageEnd))
 
 	// After the outage: every call succeeds at once.
 	after := listOnEveryWorker(ctx, client, time.Now().Add(500*time.Millisecond))
@@ -228,7 +229,7 @@ func TestCooldown_OneRetryAfterPausesEveryGoroutine(t *testing.T) {
 	// 429, none may arrive.
 	noticed := watch.started.Load()
 	require.NotNil(t, noticed, "the cooldown was logged")
-	const inFlight = 300 * time.Millisecond
+	const inFlight = 500 * time.Millisecond
 	quietFrom, quietTo := noticed.Add(inFlight), answered.Add(time.Second)
 	var before, quiet, afterwards int
 	for _, r := range reqs {
@@ -245,7 +246,7 @@ func TestCooldown_OneRetryAfterPausesEveryGoroutine(t *testing.T) {
 	}
 	t.Logf("%d calls; the client read the 429 %v after it was answered; requests: %d before it, %d in the %v to the end of the second, %d after",
 		calls, noticed.Sub(answered), before, quiet, quietTo.Sub(quietFrom), afterwards)
-	if quietTo.Sub(quietFrom) < 200*time.Millisecond {
+	if quietTo.Sub(quietFrom) < 100*time.Millisecond {
 		t.Logf("the client read the 429 too late to leave a quiet window to check")
 	}
 	assert.Zero(t, quiet, "requests reached the API during the cooldown")
