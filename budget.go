@@ -16,13 +16,13 @@ import (
 // [*TransportError].
 var ErrRetryWithheld = errors.New("mammoth: retry withheld")
 
-// The default budget. Ten retries is enough to ride out a short blip (a
-// deploy, a dropped connection pool) across dozens of goroutines at once,
-// and one tenth of a retry per success means that in the long run retries
-// add at most about one request in ten to what the calls themselves send:
-// once more than about one call in eleven fails, the API is in trouble and
-// retrying would only add to its load. gRPC's retry throttling uses the
-// same figures.
+// The default budget. Ten retries cover the occasional failed call, and a
+// few failing at once; when dozens fail together the API is more likely
+// down than flaky, and their retries would only add to its load. Earning
+// back a tenth of a retry per success keeps retries coming while fewer
+// than about one call in ten fails, and caps what they add in the long
+// run at about one request in ten. gRPC's retry throttling uses the same
+// figures.
 const (
 	defaultBudgetRetries    = 10
 	defaultBudgetPerSuccess = 0.1

@@ -15,7 +15,8 @@ type Option func(*Client) error
 // from MinBackoff, doubling up to MaxBackoff, with full jitter. A Retry-After
 // the API sends is obeyed instead, unless it asks for longer than MaxBackoff:
 // then the call returns at once with an [*APIError] whose RetryAfter says
-// how long to wait.
+// how long to wait. Both bind the client as a whole, not one call: see
+// Budget and NoCooldown.
 type RetryPolicy struct {
 	// MaxRetries is the number of retries after the first attempt; 0 never
 	// retries.
@@ -33,10 +34,13 @@ type RetryPolicy struct {
 	Budget RetryBudget
 
 	// NoCooldown makes a Retry-After apply to the call that got it only.
-	// By default a 429 or 503 with Retry-After from the API pauses every
-	// call of the client until that time has passed, or, when it asks for
-	// longer than MaxBackoff, fails the client's calls at once for
-	// MaxBackoff; see the README's section on retries.
+	// By default a 429 or 503 with Retry-After from the API pauses all the
+	// client's calls to the API until that time has passed: calls started
+	// meanwhile wait (bounded by their context, and at no cost to the
+	// budget), then send. When it asks for longer than MaxBackoff, the
+	// client holds its calls for MaxBackoff instead: they return at once,
+	// sending nothing, with an [*APIError] whose RetryAfter is the time the
+	// API still asks for. Requests to other hosts are never paused.
 	NoCooldown bool
 }
 
