@@ -182,3 +182,76 @@ func TestCooldown_HoldIsLogged(t *testing.T) {
 		assert.Contains(t, out, want)
 	}
 }
+
+func TestCooldown_AWaitingCallWaitsForTheOneThatReplacedIt(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	var sentAt atomic.Pointer[time.Time]
+	f.dataview("GET", "/pipeline/exports", func(w http.ResponseWriter, r *http.Request) {
+		now := time.Now()
+		sentAt.Store(&now)
+		okPage(w, r)
+	})
+	c := f.client
+	r := &request{op: "ListExports", method: http.MethodGet, path: "/x"}
+	u, err := url.Parse(c.baseURLString + r.path)
+	require.NoError(t, err)
+	ctx := context.Background()
+	c.noteCooldown(ctx, r, u, 1, &APIError{StatusCode: 429, RetryAfter: 100 * time.Millisecond}, nil)
+
+	done := make(chan error, 1)
+	go func() {
+		_, err := c.Exports.ListExports(ctx, testRef, nil)
+		done <- err
+	}()
+	time.Sleep(30 * time.Millisecond) // most likely waiting for the first by now
+	longer := c.noteCooldown(ctx, r, u, 1, &APIError{StatusCode: 503, RetryAfter: 600 * time.Millisecond}, nil)
+	require.NoError(t, <-done)
+	require.NotNil(t, sentAt.Load())
+	assert.False(t, sentAt.Load().Before(longer.resume), "sent %v before the longer cooldown ended", longer.resume.Sub(*sentAt.Load()))
+}
+
+func TestCooldown_ADeadlineEndsTheWait(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	c := f.client
+	r := &request{op: "ListExports", method: http.MethodGet, path: "/x"}
+	u, err := url.Parse(c.baseURLString + r.path)
+	require.NoError(t, err)
+	c.noteCooldown(context.Background(), r, u, 1, &APIError{StatusCode: 429, RetryAfter: 5 * time.Second}, nil)
+
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	_, err = c.Exports.ListExports(ctx, testRef, nil)
+	assert.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.Contains(t, err.Error(), "waiting out the API's Retry-After")
+	assert.Zero(t, f.requests.Load())
+}
+
+func TestCooldown_AddsAreSentOnceAfterAPauseAndNeverDuringAHold(t *testing.T) {
+	t.Parallel()
+	f := setup(t, WithRetryPolicy(RetryPolicy{MaxRetries: 3, MaxBackoff: 300 * time.Millisecond}))
+	var adds atomic.Int64
+	f.dataview("POST", "/pipeline/exports", func(w http.ResponseWriter, r *http.Request) {
+		adds.Add(1)
+		okJob(w, r)
+	})
+	c := f.client
+	r := &request{op: "ListExports", method: http.MethodGet, path: "/x"}
+	u, err := url.Parse(c.baseURLString + r.path)
+	require.NoError(t, err)
+	ctx := context.Background()
+
+	c.noteCooldown(ctx, r, u, 1, &APIError{StatusCode: 429, RetryAfter: 5 * time.Second}, nil)
+	_, err = c.Exports.AddExport(ctx, testRef, s3Spec)
+	var apiErr *APIError
+	require.ErrorAs(t, err, &apiErr, "held: a Retry-After beyond MaxBackoff")
+	assert.Equal(t, http.MethodPost, apiErr.Method)
+	assert.Zero(t, adds.Load(), "nothing sent during the hold")
+
+	c.cooldown.current.Store(nil)
+	c.noteCooldown(ctx, r, u, 1, &APIError{StatusCode: 503, RetryAfter: 100 * time.Millisecond}, nil)
+	_, err = c.Exports.AddExport(ctx, testRef, s3Spec)
+	require.NoError(t, err)
+	assert.EqualValues(t, 1, adds.Load(), "sent once the pause was over")
+}

@@ -15,8 +15,8 @@ type Option func(*Client) error
 // from MinBackoff, doubling up to MaxBackoff, with full jitter. A Retry-After
 // the API sends is obeyed instead, unless it asks for longer than MaxBackoff:
 // then the call returns at once with an [*APIError] whose RetryAfter says
-// how long to wait. Both bind the client as a whole, not one call: see
-// Budget and NoCooldown.
+// how long to wait. The budget of retries and a Retry-After also bind the
+// client as a whole, not only one call: see Budget and NoCooldown.
 type RetryPolicy struct {
 	// MaxRetries is the number of retries after the first attempt; 0 never
 	// retries.
