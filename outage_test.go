@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -345,4 +346,79 @@ func TestCooldown_CancellingAWaitingCallReturnsPromptly(t *testing.T) {
 	assert.Zero(t, srv.RequestCount(mammothtest.RouteGetJob), "the cancelled call never sent")
 	cancelFirst()
 	assert.ErrorIs(t, <-firstDone, context.Canceled)
+}
+
+// TestOutage_DefaultPolicyThroughFaultsLosesAndDuplicatesNothing is the
+// stress test's check (every add reported successful is in the pipeline
+// once, none twice, every error typed) with the budget and the cooldown
+// on: withheld retries and held calls must fail cleanly, never send twice.
+func TestOutage_DefaultPolicyThroughFaultsLosesAndDuplicatesNothing(t *testing.T) {
+	t.Parallel()
+	const workers = 200
+	srv, client := newOutageServer(t,
+		mammoth.WithRetryPolicy(mammoth.RetryPolicy{MaxRetries: 3, MinBackoff: time.Millisecond, MaxBackoff: 500 * time.Millisecond}))
+	for _, f := range []mammothtest.Fault{
+		{Route: mammothtest.RouteAddExport, Status: 503, Count: 30},
+		{Route: mammothtest.RouteAddExport, Reset: true, AfterHandling: true, Count: 10},
+		{Route: mammothtest.RouteAddExport, Status: 500, AfterHandling: true, Count: 10},
+		{Route: mammothtest.RouteAddExport, Status: 429, RetryAfter: "1", Count: 3},
+		{Route: mammothtest.RouteListExports, Status: 503, RetryAfter: "30", Count: 1},
+		{Route: mammothtest.RouteListExports, Reset: true, Count: 20},
+	} {
+		srv.InjectFault(f)
+	}
+	ctx := context.Background()
+	added := make([]bool, workers)
+	errs := make(chan error, 2*workers)
+	var wg sync.WaitGroup
+	for i := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := client.Exports.CreateS3Export(ctx, outageRef, &mammoth.S3ExportRequest{
+				File: "load-" + strconv.Itoa(i) + ".csv", RunImmediately: mammoth.Ptr(false),
+			})
+			if err != nil {
+				errs <- err
+			} else {
+				added[i] = true
+			}
+			if _, err := client.Exports.ListExports(ctx, outageRef, nil); err != nil {
+				errs <- err
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+
+	var failures, withheld int
+	for err := range errs {
+		failures++
+		var apiErr *mammoth.APIError
+		var transportErr *mammoth.TransportError
+		var decodeErr *mammoth.DecodeError
+		assert.True(t, errors.As(err, &apiErr) || errors.As(err, &transportErr) || errors.As(err, &decodeErr),
+			"untyped error %T: %v", err, err)
+		if errors.Is(err, mammoth.ErrRetryWithheld) {
+			withheld++
+		}
+	}
+	perFile := map[string]int{}
+	for _, exp := range srv.Exports(outageRef) {
+		file, _ := exp.TargetProperties["file"].(string)
+		perFile[file]++
+	}
+	reported := 0
+	for i, ok := range added {
+		file := "load-" + strconv.Itoa(i) + ".csv"
+		assert.LessOrEqual(t, perFile[file], 1, "%s was added twice", file)
+		if ok {
+			reported++
+			assert.Equal(t, 1, perFile[file], "%s was reported added but is not in the pipeline", file)
+		}
+	}
+	t.Logf("%d adds reported successful, %d exports in the pipeline, %d calls failed, %d of them with the retry withheld",
+		reported, len(srv.Exports(outageRef)), failures, withheld)
+	assert.Positive(t, reported)
+	assert.Positive(t, failures)
 }
