@@ -348,11 +348,11 @@ func TestCooldown_CancellingAWaitingCallReturnsPromptly(t *testing.T) {
 	assert.ErrorIs(t, <-firstDone, context.Canceled)
 }
 
-// TestOutage_DefaultPolicyThroughFaultsLosesAndDuplicatesNothing is the
+// TestOutage_BudgetAndCooldownThroughFaultsLoseAndDuplicateNothing is the
 // stress test's check (every add reported successful is in the pipeline
 // once, none twice, every error typed) with the budget and the cooldown
 // on: withheld retries and held calls must fail cleanly, never send twice.
-func TestOutage_DefaultPolicyThroughFaultsLosesAndDuplicatesNothing(t *testing.T) {
+func TestOutage_BudgetAndCooldownThroughFaultsLoseAndDuplicateNothing(t *testing.T) {
 	t.Parallel()
 	const workers = 200
 	srv, client := newOutageServer(t,

@@ -54,7 +54,10 @@ type outageCall struct {
 // during the outage and in the second after it: requests sent per call and
 // the share of calls that succeeded. api-req/s is the load the API took
 // during the outage. ns/op is left out: an iteration lasts as long as the
-// simulation, by design.
+// simulation, by design. Unlike the other benchmarks it compares the SDK
+// with itself, so its columns are budget=on and budget=off:
+//
+//	go test -run '^$' -bench Outage -count 5 ./bench | benchstat -col /budget -
 func BenchmarkOutage(b *testing.B) {
 	for _, bc := range []struct {
 		name   string
