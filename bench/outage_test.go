@@ -57,7 +57,8 @@ type outageCall struct {
 // simulation, by design. Unlike the other benchmarks it compares the SDK
 // with itself, so its columns are budget=on and budget=off:
 //
-//	go test -run '^$' -bench Outage -count 5 ./bench | benchstat -col /budget -
+//	go test -run '^$' -bench Outage -count 5 ./bench > outage.txt
+//	benchstat -col /budget outage.txt
 func BenchmarkOutage(b *testing.B) {
 	for _, bc := range []struct {
 		name   string
