@@ -64,13 +64,21 @@ func TestCooldown_NoCooldownLeavesOtherCallsAlone(t *testing.T) {
 	assert.EqualValues(t, 2, count.Load())
 }
 
+// cooldownRequest is a request to the API for calling noteCooldown
+// directly, as a call that got a Retry-After would.
+func cooldownRequest(t *testing.T, c *Client) (*request, *url.URL) {
+	t.Helper()
+	r := &request{op: "ListExports", method: http.MethodGet, path: "/x"}
+	u, err := url.Parse(c.baseURLString + r.path)
+	require.NoError(t, err)
+	return r, u
+}
+
 func TestCooldown_ALongerRetryAfterReplacesAShorterOneNeverTheReverse(t *testing.T) {
 	t.Parallel()
 	f := setup(t)
 	c := f.client
-	r := &request{op: "ListExports", method: http.MethodGet, path: "/x"}
-	u, err := url.Parse(c.baseURLString + "/x")
-	require.NoError(t, err)
+	r, u := cooldownRequest(t, c)
 	ctx := context.Background()
 	answer := func(status int, retryAfter time.Duration) error {
 		return &APIError{StatusCode: status, RetryAfter: retryAfter, Method: "GET", Path: "/x"}
@@ -193,9 +201,7 @@ func TestCooldown_AWaitingCallWaitsForTheOneThatReplacedIt(t *testing.T) {
 		okPage(w, r)
 	})
 	c := f.client
-	r := &request{op: "ListExports", method: http.MethodGet, path: "/x"}
-	u, err := url.Parse(c.baseURLString + r.path)
-	require.NoError(t, err)
+	r, u := cooldownRequest(t, c)
 	ctx := context.Background()
 	c.noteCooldown(ctx, r, u, 1, &APIError{StatusCode: 429, RetryAfter: 100 * time.Millisecond}, nil)
 
@@ -215,14 +221,12 @@ func TestCooldown_ADeadlineEndsTheWait(t *testing.T) {
 	t.Parallel()
 	f := setup(t)
 	c := f.client
-	r := &request{op: "ListExports", method: http.MethodGet, path: "/x"}
-	u, err := url.Parse(c.baseURLString + r.path)
-	require.NoError(t, err)
+	r, u := cooldownRequest(t, c)
 	c.noteCooldown(context.Background(), r, u, 1, &APIError{StatusCode: 429, RetryAfter: 5 * time.Second}, nil)
 
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
-	_, err = c.Exports.ListExports(ctx, testRef, nil)
+	_, err := c.Exports.ListExports(ctx, testRef, nil)
 	assert.ErrorIs(t, err, context.DeadlineExceeded)
 	assert.Contains(t, err.Error(), "waiting out the API's Retry-After")
 	assert.Zero(t, f.requests.Load())
@@ -237,13 +241,11 @@ func TestCooldown_AddsAreSentOnceAfterAPauseAndNeverDuringAHold(t *testing.T) {
 		okJob(w, r)
 	})
 	c := f.client
-	r := &request{op: "ListExports", method: http.MethodGet, path: "/x"}
-	u, err := url.Parse(c.baseURLString + r.path)
-	require.NoError(t, err)
+	r, u := cooldownRequest(t, c)
 	ctx := context.Background()
 
 	c.noteCooldown(ctx, r, u, 1, &APIError{StatusCode: 429, RetryAfter: 5 * time.Second}, nil)
-	_, err = c.Exports.AddExport(ctx, testRef, s3Spec)
+	_, err := c.Exports.AddExport(ctx, testRef, s3Spec)
 	var apiErr *APIError
 	require.ErrorAs(t, err, &apiErr, "held: a Retry-After beyond MaxBackoff")
 	assert.Equal(t, http.MethodPost, apiErr.Method)
