@@ -45,6 +45,7 @@ type Server struct {
 	failNext      int
 	failNextWith  JobFailure
 	faults        []*faultState
+	windows       []*faultWindow // see faultwindows.go
 	log           []RecordedRequest
 	counts        map[Route]int
 	leaks         int
