@@ -8,9 +8,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -300,9 +302,25 @@ func TestTargetProperties_MarshalExactlyTheKeysTheAPIExpects(t *testing.T) {
 		t.Run(ex.name, func(t *testing.T) {
 			require.NoError(t, ex.props.Validate())
 			assert.Equal(t, ex.handler, ex.props.HandlerType())
-			got, err := json.Marshal(ex.props)
+			got, err := WireJSON(ex.props)
 			require.NoError(t, err)
 			assert.JSONEq(t, ex.json, string(got))
+
+			// json.Marshal writes the same keys, secrets redacted.
+			redacted, err := json.Marshal(ex.props)
+			require.NoError(t, err)
+			var wireKeys, redactedKeys map[string]json.RawMessage
+			require.NoError(t, json.Unmarshal(got, &wireKeys))
+			require.NoError(t, json.Unmarshal(redacted, &redactedKeys))
+			assert.ElementsMatch(t, slices.Collect(maps.Keys(wireKeys)), slices.Collect(maps.Keys(redactedKeys)))
+			for _, secret := range ex.secrets {
+				assert.NotContains(t, string(redacted), secret)
+			}
+			if len(ex.secrets) > 0 {
+				assert.Contains(t, string(redacted), `"[REDACTED]"`)
+			} else {
+				assert.JSONEq(t, ex.json, string(redacted), "nothing to redact")
+			}
 		})
 	}
 }
@@ -312,7 +330,7 @@ func TestTargetProperties_AddExportSpecCarriesThemWithTheirHandlerType(t *testin
 	for _, ex := range tpExamples() {
 		t.Run(ex.name, func(t *testing.T) {
 			spec := AddExportSpec{DataviewID: 2311, HandlerType: ex.handler, TriggerType: TriggerTypeNone, TargetProperties: ex.props}
-			b, err := json.Marshal(spec)
+			b, err := WireJSON(spec)
 			require.NoError(t, err)
 			var wire struct {
 				HandlerType      HandlerType     `json:"handler_type"`
@@ -661,7 +679,7 @@ func TestRedactedTargetProperties(t *testing.T) {
 	}
 	assert.Equal(t, want, got)
 
-	wire, err := json.Marshal(rest)
+	wire, err := WireJSON(rest)
 	require.NoError(t, err)
 	assert.Contains(t, string(wire), "rest-basic-password", "the API still receives the secret")
 
@@ -674,12 +692,12 @@ func TestRedactedTargetProperties(t *testing.T) {
 	raw := RawTargetProperties{
 		"PASSWORD": "raw-pass", "private_key": "pem", "passphrase": "pp", "token_secret": "ts",
 		"service_account_json": map[string]any{"type": "service_account"}, "refresh_token": "rt",
-		"key_value": "kv", "password_hint": "not a secret", "token": "", "client_secret": nil,
+		"key_value": "kv", "password_hint": "looks secret", "token_type": "Bearer", "token": "", "client_secret": nil,
 	}
 	assert.Equal(t, map[string]any{
 		"PASSWORD": "[REDACTED]", "private_key": "[REDACTED]", "passphrase": "[REDACTED]", "token_secret": "[REDACTED]",
 		"service_account_json": "[REDACTED]", "refresh_token": "[REDACTED]", "key_value": "[REDACTED]",
-		"password_hint": "not a secret", "token": "", "client_secret": nil,
+		"password_hint": "[REDACTED]", "token_type": "Bearer", "token": "", "client_secret": nil,
 	}, RedactedTargetProperties(raw), "raw properties are redacted by key name; empty secrets stay empty")
 	assert.Equal(t, "raw-pass", raw["PASSWORD"], "the caller's map is not changed")
 
@@ -709,7 +727,7 @@ func TestTargetProperties_SecretTagsAndRedactedKeysAgree(t *testing.T) {
 			if sf.Anonymous || key == "-" {
 				continue
 			}
-			assert.Equal(t, tagged, secretKeys[strings.ToLower(key)], "%s.%s (key %q): tag and redacted key names disagree", rt.Name(), sf.Name, key)
+			assert.Equal(t, tagged, isSecretKey(key), "%s.%s (key %q): tag and redacted key names disagree", rt.Name(), sf.Name, key)
 			if tagged {
 				assert.True(t, formats, "%s holds a secret but has no Format method", rt.Name())
 			}
