@@ -17,26 +17,8 @@ import (
 // secretPlaceholder stands in for a secret wherever the SDK prints one.
 const secretPlaceholder = "[REDACTED]"
 
-// How a key is judged secret. A key is split into lower-case words at
-// anything that is not a letter or digit and at camelCase boundaries
-// ("awsSecretAccessKey", "AWS-SECRET-ACCESS-KEY" and "aws_secret_access_key"
-// are all aws, secret, access, key). It is secret when
-//   - its words, run together, contain a stem of secretStems ("dbPassword",
-//     "x-amz-security-token", "APIKEY"), or
-//   - one of its words is in secretWords ("pwd", "auth", "sig"), or
-//   - its last word is "key" or "keys" ("account_key", "x-functions-key",
-//     "key"), unless the word before is one of keyQualifiers, which name
-//     keys of data rather than of locks ("primary_key", "partition_key",
-//     "public_key"), or
-//   - it is one of secretNames, keys the SDK knows to hold a secret that no
-//     rule above catches ("key_value", "identity_config"),
-//
-// and it is not one of notSecretNames: keys that name or describe a secret
-// without holding one ("token_type", "auth_type", "token_url").
-//
-// The rule errs on the side of hiding: a key that merely looks secret
-// ("password_hint", "token_count") prints as [REDACTED]. Redaction only
-// changes what the SDK prints and logs, never what it sends.
+// The lists of the rule documented on RedactedTargetProperties; keep the
+// two in step.
 var (
 	secretStems = []string{
 		"password", "passwd", "passphrase", "secret", "token", "apikey", "privatekey",
@@ -366,11 +348,59 @@ func redactValue(v any) any {
 }
 
 // RedactedTargetProperties returns the JSON form of tp, as the API receives
-// it, decoded into a map, with the value of every secret key replaced by
-// "[REDACTED]" at any depth (see [WireJSON] for what the API receives and
-// the package documentation for which keys are secret). Use it to log or
-// show target properties. It returns nil when tp is nil or does not encode
-// to a JSON object.
+// it ([WireJSON]), decoded into a map, with the value of every secret key
+// replaced by "[REDACTED]" at any depth. It returns nil when tp is nil or
+// does not encode to a JSON object.
+//
+// The same redaction is what every SDK type that can hold a secret (target
+// properties, [AddExportSpec], [ItemExportInfo], [PatchOp],
+// [PipelineExportsPaginated]) writes under encoding/json and slog, and how
+// their maps print under fmt.
+//
+// # Which keys are secret
+//
+// A key is split into lower-case words at anything that is not a letter or
+// digit and at camelCase boundaries, so "awsSecretAccessKey",
+// "AWS-SECRET-ACCESS-KEY" and "aws_secret_access_key" are the same key. It
+// is secret when
+//   - its words run together contain password, passwd, passphrase, secret,
+//     token, apikey, privatekey, credential, accesskey, connectionstring,
+//     connstr, authorization, authentication, bearer, cookie, signature,
+//     signingkey or sessionkey ("dbPassword", "x-amz-security-token",
+//     "sas_token", "APIKEY");
+//   - one of its words is pwd, pass, auth, creds, cred, sas, sig, jwt or dsn;
+//   - its last word is key or keys ("key", "account_key",
+//     "x-functions-key"), unless the word before it names a key of data
+//     rather than a lock: primary, partition, sort, foreign, unique,
+//     upsert, shard, sharding, distribution, dist, cluster, clustering, row,
+//     hash, range, idempotency, cache, dedup, dedupe, join, lookup, group,
+//     order, object, composite, natural, surrogate, business, index, merge,
+//     match, public or host ("primary_key", "upsertKeys", "public_key");
+//   - it is key_value, identity_config, selected_identity, service_account,
+//     service_account_json or service_account_info;
+//
+// and it is not one of the keys that name or describe a credential without
+// holding one: token_type, token_url, token_uri, token_endpoint,
+// token_name, auth_type, auth_method, auth_mode, auth_url, auth_uri,
+// auth_endpoint, auth_provider_x509_cert_url, authentication_type,
+// authentication_method, authentication_mode, authorization_url,
+// authorization_endpoint, ssh_key_authentication, pass_through and
+// data_pass_through (compared after the split, so "tokenType" and
+// "TOKEN-TYPE" are token_type too). Identifiers such as client_id,
+// tenant_id and key_id are not secret.
+//
+// In an object that has a "value" key beside a string under "name", "key",
+// "header", "field", "param" or "parameter" (the shape of header and
+// parameter lists), that label is shown and the value is secret when the
+// label is: {"name": "Authorization", "value": "[REDACTED]"}.
+//
+// The value of a secret key is replaced whatever it is (string, number,
+// boolean, object, list), unless it is null, "", {} or [], which are shown
+// so that a missing secret can be told from a set one. The rule errs on the
+// side of hiding: a key that only looks secret ("password_hint",
+// "token_count", "author_key") is redacted too. A secret under a key that
+// does not look secret ("x": "hunter2") is not found: the SDK judges keys,
+// not values.
 func RedactedTargetProperties(tp TargetProperties) map[string]any {
 	if isNil(tp) {
 		return nil
@@ -402,8 +432,9 @@ func redactedLogValue(v any) slog.Value { return slog.AnyValue(redactValue(v)) }
 // formatRedacted prints the struct v as fmt prints a struct with the verbs
 // %v, %+v and %#v (any other verb prints as %v), except that the non-zero
 // fields tagged mammoth:"secret" print as "[REDACTED]", and maps, slices and
-// interfaces print in their redacted JSON form (see redactValue). Other
-// fields print through their own Format methods.
+// interfaces print in their redacted JSON form (see redactValue), except
+// the SDK's own types, which print themselves redacted. Other fields print
+// through their own Format methods.
 func formatRedacted(f fmt.State, verb rune, v any) {
 	rv := reflect.ValueOf(v)
 	rt := rv.Type()
@@ -433,7 +464,8 @@ func formatRedacted(f fmt.State, verb rune, v any) {
 		case sf.Tag.Get("mammoth") == "secret" && !fv.IsZero():
 			io.WriteString(f, secret)
 		case fv.Kind() == reflect.Map || fv.Kind() == reflect.Slice || fv.Kind() == reflect.Interface:
-			if fv.IsNil() {
+			_, redacts := fv.Interface().(wireEncoder) // prints itself redacted
+			if fv.IsNil() || redacts {
 				fmt.Fprintf(f, inner, fv.Interface())
 			} else {
 				fmt.Fprintf(f, inner, redactValue(fv.Interface()))

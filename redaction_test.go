@@ -175,7 +175,11 @@ func TestRedaction_RealDestinationKeysRedactByPatternAtAnyDepth(t *testing.T) {
 
 	// Every shape of container, a secret in each.
 	var secrets []string
-	next := func() string { s := fmt.Sprintf("zz-secret-%02d", len(secrets)); secrets = append(secrets, s); return s }
+	next := func() string {
+		s := fmt.Sprintf("zz-secret-%02d", len(secrets))
+		secrets = append(secrets, s)
+		return s
+	}
 	type withSecret struct {
 		Host     string
 		Password string `json:"password"`

@@ -17,13 +17,20 @@ import (
 // any object through for destinations the SDK does not model.
 //
 // Secrets go to the API as they are, but the SDK never prints or logs one:
-// under every fmt verb but %p (see the package documentation), in slog
-// output and in encoding/json output, every typed struct writes
-// "[REDACTED]" in place of its secret fields, and every map inside target
-// properties, [AddExportSpec] and [ItemExportInfo] has the values of its
-// secret-looking keys replaced, at any depth. [WireJSON] writes what the API
-// receives; [RedactedTargetProperties] returns the redacted JSON form as a
-// map.
+// every typed struct writes "[REDACTED]" in place of its secret fields, and
+// the values of secret-looking keys (see [RedactedTargetProperties]) are
+// replaced in every map, at any depth. That holds under every fmt verb
+// except %p of a struct value (fmt handles %p itself, calling no method, and
+// prints a struct value with its fields, so pass a pointer, which %p prints
+// as an address), in slog output (text and JSON handlers, at the top, in
+// groups, slices and maps) and in encoding/json output. [WireJSON] writes
+// what the API receives.
+//
+// What the SDK cannot reach: a value kept in an unexported field of a
+// struct of your own is printed by fmt (and so by slog's text handler)
+// through reflection, which calls no method, so it prints in the clear; and a struct of your own that embeds
+// a typed struct takes on its Format, LogValue and MarshalJSON methods, so
+// it prints as the embedded struct alone.
 type TargetProperties interface {
 	// HandlerType returns the handler type these properties are for, or ""
 	// when they suit any handler.
