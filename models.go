@@ -54,9 +54,9 @@ func (e ItemExportInfo) LogValue() slog.Value { return redactedLogValue(e) }
 // with the values of secret-looking keys of its maps replaced by
 // "[REDACTED]" at any depth. Decoding is not affected; [WireJSON] writes
 // the values in the clear.
-func (e ItemExportInfo) MarshalJSON() ([]byte, error) { return redactJSON(e.wireJSON()) }
+func (e ItemExportInfo) MarshalJSON() ([]byte, error) { return redactedJSON(e) }
 
-func (e ItemExportInfo) wireJSON() ([]byte, error) {
+func (e ItemExportInfo) wireValue(depth int) any {
 	// The fields of ItemExportInfo, in order, with the maps in wire form.
 	w := struct {
 		ID                   *int           `json:"id,omitempty"`
@@ -80,11 +80,11 @@ func (e ItemExportInfo) wireJSON() ([]byte, error) {
 		ErrorInfo            map[string]any `json:"error_info,omitempty"`
 	}{
 		e.ID, e.DataviewID, e.Sequence, e.SubSequence, e.HandlerType, e.TriggerType, e.EndOfPipeline, e.Status,
-		wireProps(e.TargetProperties), e.Runnable, e.Reordered, e.DataPassThrough,
-		wireProps(e.AdditionalProperties), wireProps(e.Condition), e.LastModifiedTime, e.ExecutionStartTime,
-		e.ExecutionEndTime, wireProps(e.LastRunResult), wireProps(e.ErrorInfo),
+		wireProps(e.TargetProperties, depth), e.Runnable, e.Reordered, e.DataPassThrough,
+		wireProps(e.AdditionalProperties, depth), wireProps(e.Condition, depth), e.LastModifiedTime, e.ExecutionStartTime,
+		e.ExecutionEndTime, wireProps(e.LastRunResult, depth), wireProps(e.ErrorInfo, depth),
 	}
-	return json.Marshal(w)
+	return w
 }
 
 // PipelineExportsPaginated is one page of a dataview's exports.
@@ -101,14 +101,14 @@ type PipelineExportsPaginated struct {
 
 // MarshalJSON implements [json.Marshaler], writing the exports redacted as
 // [ItemExportInfo.MarshalJSON] does; [WireJSON] writes them in the clear.
-func (p PipelineExportsPaginated) MarshalJSON() ([]byte, error) { return redactJSON(p.wireJSON()) }
+func (p PipelineExportsPaginated) MarshalJSON() ([]byte, error) { return redactedJSON(p) }
 
-func (p PipelineExportsPaginated) wireJSON() ([]byte, error) {
+func (p PipelineExportsPaginated) wireValue(depth int) any {
 	type plain PipelineExportsPaginated
-	return json.Marshal(struct {
+	return struct {
 		plain
 		Exports any `json:"exports"` // the last field, so the key order stays
-	}{plain(p), wireCopy(p.Exports)})
+	}{plain(p), wireCopy(p.Exports, depth)}
 }
 
 // PipelineExportsModificationResp is the API's immediate answer to a change in
@@ -188,9 +188,12 @@ var emptyJSONObject = struct{}{}
 
 var emptyObject = json.RawMessage("{}")
 
-// wire returns the spec as it goes on the wire. Encoding it gives the same
-// bytes as MarshalJSON, without a second pass over them.
-func (s AddExportSpec) wire() *addExportSpecWire {
+// wire returns the spec as it goes on the wire: encoding it gives the body
+// [ExportsService.AddExport] sends, the bytes of [WireJSON].
+func (s AddExportSpec) wire() *addExportSpecWire { return s.wireAt(0) }
+
+// wireAt is wire for a spec nested depth levels down (see wireEncoder).
+func (s AddExportSpec) wireAt(depth int) *addExportSpecWire {
 	w := &addExportSpecWire{
 		DataviewID:           s.DataviewID,
 		Sequence:             s.Sequence,
@@ -206,21 +209,25 @@ func (s AddExportSpec) wire() *addExportSpecWire {
 	}
 	switch tp := defaultDatabaseHandler(s.TargetProperties, s.HandlerType); {
 	case isNil(tp):
+	case implementsWire(tp): // a struct or a non-nil map: never null
+		w.TargetProperties = tp.(wireEncoder).wireValue(depth + 1)
 	case neverNullJSON(tp):
 		w.TargetProperties = tp
 	default:
 		w.TargetProperties = targetJSON{tp}
 	}
 	if s.AdditionalProperties != nil {
-		w.AdditionalProperties = wireProps(s.AdditionalProperties)
+		w.AdditionalProperties = wireProps(s.AdditionalProperties, depth)
 	}
 	if s.Condition != nil {
-		w.Condition = wireProps(s.Condition)
+		w.Condition = wireProps(s.Condition, depth)
 	}
 	return w
 }
 
 var jsonMarshalerType = reflect.TypeFor[json.Marshaler]()
+
+func implementsWire(v any) bool { _, ok := v.(wireEncoder); return ok }
 
 // neverNullJSON reports whether v, not nil, is a struct or map that
 // encoding/json writes as an object by itself: no MarshalJSON of its own
@@ -251,21 +258,21 @@ func (t targetJSON) MarshalJSON() ([]byte, error) {
 // "[REDACTED]": the secret fields of typed target properties and the values
 // of secret-looking keys of every map, at any depth. [WireJSON] writes the
 // body AddExport sends, secrets included.
-func (s AddExportSpec) MarshalJSON() ([]byte, error) { return redactJSON(s.wireJSON()) }
+func (s AddExportSpec) MarshalJSON() ([]byte, error) { return redactedJSON(s) }
 
-func (s AddExportSpec) wireJSON() ([]byte, error) { return json.Marshal(s.wire()) }
+func (s AddExportSpec) wireValue(depth int) any { return s.wireAt(depth) }
 
 // MarshalJSON implements [json.Marshaler], writing p with the secrets of its
 // Value redacted, as [AddExportSpec.MarshalJSON] does; [WireJSON] writes
 // what [ExportsService.EditExport] sends.
-func (p PatchOp) MarshalJSON() ([]byte, error) { return redactJSON(p.wireJSON()) }
+func (p PatchOp) MarshalJSON() ([]byte, error) { return redactedJSON(p) }
 
-func (p PatchOp) wireJSON() ([]byte, error) {
-	return json.Marshal(struct {
+func (p PatchOp) wireValue(depth int) any {
+	return struct {
 		Op    PatchOperation `json:"op"`
 		Path  PatchPath      `json:"path"`
 		Value any            `json:"value"`
-	}{p.Op, p.Path, wireCopy(p.Value)})
+	}{p.Op, p.Path, wireCopy(p.Value, depth)}
 }
 
 // UnmarshalJSON implements [json.Unmarshaler]. Target properties decode as

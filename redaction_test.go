@@ -2,11 +2,15 @@ package mammoth
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/http"
+	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -330,4 +334,90 @@ func (r *bodyRecorder) bodies() []string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return append([]string(nil), r.seen...)
+}
+
+func TestRedaction_CyclicValuesFailToEncodeInsteadOfCrashing(t *testing.T) {
+	t.Parallel()
+	raw := RawTargetProperties{"password": rdPassword}
+	raw["self"] = raw
+	list := []any{nil}
+	list[0] = list
+	rest := RESTAPITargetProperties{BaseURL: "b", EndpointPath: "/", Extra: map[string]any{"raw": raw}}
+	for name, v := range map[string]any{"raw": raw, "list in raw": RawTargetProperties{"l": list}, "rest": rest} {
+		_, err := json.Marshal(v)
+		assert.Error(t, err, name)
+		_, err = WireJSON(v)
+		assert.Error(t, err, name)
+		for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
+			assert.NotContains(t, fmt.Sprintf(verb, v), rdPassword, name)
+		}
+	}
+	srv := newBodyRecorder(t)
+	_, err := srv.client.Exports.AddExport(context.Background(), testRef, &AddExportSpec{HandlerType: HandlerTypeS3, TriggerType: TriggerTypeNone, TargetProperties: raw})
+	require.Error(t, err)
+	assert.NotContains(t, err.Error(), rdPassword)
+	assert.Empty(t, srv.bodies(), "nothing is sent")
+}
+
+func TestRedaction_WireFormsWriteEveryField(t *testing.T) {
+	t.Parallel()
+	// The structs whose wire form lists their fields again: a field added
+	// to one and not to its wire form would silently not be sent.
+	for _, v := range []any{ItemExportInfo{}, AzureBlobTargetProperties{}, SharePointTargetProperties{}, OneDriveTargetProperties{}} {
+		full := reflect.New(reflect.TypeOf(v)).Elem()
+		fillEveryField(full)
+		want := jsonKeysOf(full.Type())
+		wire, err := WireJSON(full.Interface())
+		require.NoError(t, err)
+		var got map[string]json.RawMessage
+		require.NoError(t, json.Unmarshal(wire, &got))
+		assert.ElementsMatch(t, want, slices.Collect(maps.Keys(got)), "%T", v)
+	}
+}
+
+// fillEveryField sets every exported field of the struct v to a non-zero value.
+func fillEveryField(v reflect.Value) {
+	for i := range v.NumField() {
+		f := v.Field(i)
+		if !v.Type().Field(i).IsExported() {
+			continue
+		}
+		switch f.Kind() {
+		case reflect.String:
+			f.SetString("x")
+		case reflect.Int:
+			f.SetInt(1)
+		case reflect.Bool:
+			f.SetBool(true)
+		case reflect.Pointer:
+			f.Set(reflect.New(f.Type().Elem()))
+			if f.Elem().Kind() == reflect.Struct {
+				fillEveryField(f.Elem())
+			}
+		case reflect.Map:
+			f.Set(reflect.MakeMap(f.Type()))
+			f.SetMapIndex(reflect.ValueOf("k").Convert(f.Type().Key()), reflect.Zero(f.Type().Elem()))
+		case reflect.Slice:
+			f.Set(reflect.MakeSlice(f.Type(), 1, 1))
+		case reflect.Struct:
+			fillEveryField(f)
+		}
+	}
+}
+
+// jsonKeysOf lists the JSON keys of t's fields, embedded structs flattened.
+func jsonKeysOf(t reflect.Type) []string {
+	var keys []string
+	for i := range t.NumField() {
+		sf := t.Field(i)
+		name, _, _ := strings.Cut(sf.Tag.Get("json"), ",")
+		switch {
+		case name == "-" || !sf.IsExported():
+		case sf.Anonymous && name == "":
+			keys = append(keys, jsonKeysOf(sf.Type)...)
+		default:
+			keys = append(keys, cmp.Or(name, sf.Name))
+		}
+	}
+	return keys
 }

@@ -66,9 +66,9 @@ func (p RawTargetProperties) LogValue() slog.Value { return redactedLogValue(map
 // MarshalJSON implements [json.Marshaler], writing p with the values of
 // secret keys replaced by "[REDACTED]" at any depth. [WireJSON] writes the
 // real values.
-func (p RawTargetProperties) MarshalJSON() ([]byte, error) { return redactJSON(p.wireJSON()) }
+func (p RawTargetProperties) MarshalJSON() ([]byte, error) { return redactedJSON(p) }
 
-func (p RawTargetProperties) wireJSON() ([]byte, error) { return json.Marshal(wireProps(p)) }
+func (p RawTargetProperties) wireValue(depth int) any { return wireProps(p, depth) }
 
 // isNil reports whether v is nil or an interface holding a nil pointer or map.
 func isNil(v any) bool {

@@ -2,7 +2,6 @@ package mammoth
 
 import (
 	"cmp"
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -68,14 +67,14 @@ func (p InternalDatasetTargetProperties) LogValue() slog.Value { return redacted
 // secret-looking keys of its maps redacted; [WireJSON] writes them in the
 // clear.
 func (p InternalDatasetTargetProperties) MarshalJSON() ([]byte, error) {
-	return redactJSON(p.wireJSON())
+	return redactedJSON(p)
 }
 
-func (p InternalDatasetTargetProperties) wireJSON() ([]byte, error) {
+func (p InternalDatasetTargetProperties) wireValue(depth int) any {
 	type plain InternalDatasetTargetProperties
 	w := plain(p)
-	w.Transform = wireProps(p.Transform)
-	return json.Marshal(w)
+	w.Transform = wireProps(p.Transform, depth)
+	return w
 }
 
 // EmailTargetProperties configures an export sent by email (handler type
@@ -159,13 +158,13 @@ func (id BigQueryIdentity) LogValue() slog.Value { return redactedLogValue(id) }
 
 // MarshalJSON implements [json.Marshaler], writing id with its
 // configuration redacted; [WireJSON] writes it in the clear.
-func (id BigQueryIdentity) MarshalJSON() ([]byte, error) { return redactJSON(id.wireJSON()) }
+func (id BigQueryIdentity) MarshalJSON() ([]byte, error) { return redactedJSON(id) }
 
-func (id BigQueryIdentity) wireJSON() ([]byte, error) {
+func (id BigQueryIdentity) wireValue(depth int) any {
 	type plain BigQueryIdentity
 	w := plain(id)
-	w.IdentityConfig = wireProps(id.IdentityConfig)
-	return json.Marshal(w)
+	w.IdentityConfig = wireProps(id.IdentityConfig, depth)
+	return w
 }
 
 // BigQueryPartition partitions a BigQuery export's table by a date-time
@@ -243,9 +242,9 @@ func (p BigQueryTargetProperties) Validate() error {
 // receives (each upsert key as {"column": {"display_name": …}}, Extra
 // merged in) with the identity and the values of secret-looking keys of
 // Extra redacted; [WireJSON] writes them in the clear.
-func (p BigQueryTargetProperties) MarshalJSON() ([]byte, error) { return redactJSON(p.wireJSON()) }
+func (p BigQueryTargetProperties) MarshalJSON() ([]byte, error) { return redactedJSON(p) }
 
-func (p BigQueryTargetProperties) wireJSON() ([]byte, error) {
+func (p BigQueryTargetProperties) wireValue(depth int) any {
 	type column struct {
 		DisplayName string `json:"display_name"`
 	}
@@ -257,14 +256,14 @@ func (p BigQueryTargetProperties) wireJSON() ([]byte, error) {
 	// upsertKeys goes last.
 	w := struct {
 		SelectedProfile  BigQueryProfile `json:"selected_profile"`
-		SelectedIdentity wireForm        `json:"selected_identity"`
+		SelectedIdentity any             `json:"selected_identity"`
 		plain
 		UpsertKeys []upsertKey `json:"upsertKeys,omitempty"`
-	}{SelectedProfile: p.SelectedProfile, SelectedIdentity: wireForm{p.SelectedIdentity}, plain: plain(p)}
+	}{SelectedProfile: p.SelectedProfile, SelectedIdentity: p.SelectedIdentity.wireValue(depth + 1), plain: plain(p)}
 	for _, k := range p.UpsertKeys {
 		w.UpsertKeys = append(w.UpsertKeys, upsertKey{column{k}})
 	}
-	return marshalWithExtra(w, wireProps(p.Extra))
+	return withExtra{w, wireProps(p.Extra, depth)}
 }
 
 // Format implements [fmt.Formatter], printing p with its identity redacted.
@@ -311,11 +310,11 @@ func (p TableauServerTargetProperties) LogValue() slog.Value { return redactedLo
 
 // MarshalJSON implements [json.Marshaler], writing p with its secret
 // redacted; [WireJSON] writes it in the clear.
-func (p TableauServerTargetProperties) MarshalJSON() ([]byte, error) { return redactJSON(p.wireJSON()) }
+func (p TableauServerTargetProperties) MarshalJSON() ([]byte, error) { return redactedJSON(p) }
 
-func (p TableauServerTargetProperties) wireJSON() ([]byte, error) {
+func (p TableauServerTargetProperties) wireValue(depth int) any {
 	type plain TableauServerTargetProperties
-	return json.Marshal(plain(p))
+	return plain(p)
 }
 
 // PowerBITargetProperties configures an export into a Power BI dataset
@@ -349,11 +348,11 @@ func (p PowerBITargetProperties) LogValue() slog.Value { return redactedLogValue
 
 // MarshalJSON implements [json.Marshaler], writing p with its secret
 // redacted; [WireJSON] writes it in the clear.
-func (p PowerBITargetProperties) MarshalJSON() ([]byte, error) { return redactJSON(p.wireJSON()) }
+func (p PowerBITargetProperties) MarshalJSON() ([]byte, error) { return redactedJSON(p) }
 
-func (p PowerBITargetProperties) wireJSON() ([]byte, error) {
+func (p PowerBITargetProperties) wireValue(depth int) any {
 	type plain PowerBITargetProperties
-	return json.Marshal(plain(p))
+	return plain(p)
 }
 
 // RestAuthType says how a REST API export authenticates to its endpoint.
@@ -502,13 +501,13 @@ func (p RESTAPITargetProperties) Validate() error {
 // receives (Extra merged in) with the credentials, and the values of
 // secret-looking keys of the maps, redacted; [WireJSON] writes them in the
 // clear.
-func (p RESTAPITargetProperties) MarshalJSON() ([]byte, error) { return redactJSON(p.wireJSON()) }
+func (p RESTAPITargetProperties) MarshalJSON() ([]byte, error) { return redactedJSON(p) }
 
-func (p RESTAPITargetProperties) wireJSON() ([]byte, error) {
+func (p RESTAPITargetProperties) wireValue(depth int) any {
 	type plain RESTAPITargetProperties
 	w := plain(p)
-	w.ExtraBodyFields = wireProps(p.ExtraBodyFields)
-	return marshalWithExtra(w, wireProps(p.Extra))
+	w.ExtraBodyFields = wireProps(p.ExtraBodyFields, depth)
+	return withExtra{w, wireProps(p.Extra, depth)}
 }
 
 // Format implements [fmt.Formatter], printing p with its credentials

@@ -2,7 +2,6 @@ package mammoth
 
 import (
 	"cmp"
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -74,13 +73,13 @@ func (p DatabaseTargetProperties) Validate() error {
 // MarshalJSON implements [json.Marshaler], writing the JSON form the API
 // receives (the default port filled in) with the password redacted;
 // [WireJSON] writes it in the clear.
-func (p DatabaseTargetProperties) MarshalJSON() ([]byte, error) { return redactJSON(p.wireJSON()) }
+func (p DatabaseTargetProperties) MarshalJSON() ([]byte, error) { return redactedJSON(p) }
 
-func (p DatabaseTargetProperties) wireJSON() ([]byte, error) {
+func (p DatabaseTargetProperties) wireValue(depth int) any {
 	type plain DatabaseTargetProperties
 	w := plain(p)
 	w.Port = cmp.Or(w.Port, defaultPorts[p.Handler])
-	return json.Marshal(w)
+	return w
 }
 
 // Format implements [fmt.Formatter], printing p with its password
@@ -149,15 +148,15 @@ func (p ElasticsearchTargetProperties) Validate() error {
 // receives (the default port and chunk size filled in) with the password
 // redacted; [WireJSON] writes it in the clear.
 func (p ElasticsearchTargetProperties) MarshalJSON() ([]byte, error) {
-	return redactJSON(p.wireJSON())
+	return redactedJSON(p)
 }
 
-func (p ElasticsearchTargetProperties) wireJSON() ([]byte, error) {
+func (p ElasticsearchTargetProperties) wireValue(depth int) any {
 	type plain ElasticsearchTargetProperties
 	w := plain(p)
 	w.Port = cmp.Or(w.Port, defaultPorts[HandlerTypeElasticsearch])
 	w.ChunkSize = cmp.Or(w.ChunkSize, DefaultElasticsearchChunkSize)
-	return json.Marshal(w)
+	return w
 }
 
 // Format implements [fmt.Formatter], printing p with its password

@@ -2,7 +2,6 @@ package mammoth
 
 import (
 	"cmp"
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"strconv"
@@ -75,13 +74,13 @@ func (p FTPTargetProperties) Validate() error {
 // MarshalJSON implements [json.Marshaler], writing the JSON form the API
 // receives (the default port filled in) with its secrets redacted;
 // [WireJSON] writes them in the clear.
-func (p FTPTargetProperties) MarshalJSON() ([]byte, error) { return redactJSON(p.wireJSON()) }
+func (p FTPTargetProperties) MarshalJSON() ([]byte, error) { return redactedJSON(p) }
 
-func (p FTPTargetProperties) wireJSON() ([]byte, error) {
+func (p FTPTargetProperties) wireValue(depth int) any {
 	type plain FTPTargetProperties
 	w := plain(p)
 	w.Port = cmp.Or(w.Port, defaultPorts[HandlerTypeFTP])
-	return json.Marshal(w)
+	return w
 }
 
 // Format implements [fmt.Formatter], printing p with its password
@@ -140,13 +139,13 @@ func (p SFTPTargetProperties) Validate() error {
 // MarshalJSON implements [json.Marshaler], writing the JSON form the API
 // receives (the default port filled in) with its secrets redacted;
 // [WireJSON] writes them in the clear.
-func (p SFTPTargetProperties) MarshalJSON() ([]byte, error) { return redactJSON(p.wireJSON()) }
+func (p SFTPTargetProperties) MarshalJSON() ([]byte, error) { return redactedJSON(p) }
 
-func (p SFTPTargetProperties) wireJSON() ([]byte, error) {
+func (p SFTPTargetProperties) wireValue(depth int) any {
 	type plain SFTPTargetProperties
 	w := plain(p)
 	w.Port = cmp.Or(w.Port, defaultPorts[HandlerTypeSFTP])
-	return json.Marshal(w)
+	return w
 }
 
 // Format implements [fmt.Formatter], printing p with its password, private
@@ -181,9 +180,9 @@ func (c AzureAppCredentials) LogValue() slog.Value { return redactedLogValue(c) 
 
 // MarshalJSON implements [json.Marshaler], writing c with its client secret
 // redacted; [WireJSON] writes it in the clear.
-func (c AzureAppCredentials) MarshalJSON() ([]byte, error) { return redactJSON(c.wireJSON()) }
+func (c AzureAppCredentials) MarshalJSON() ([]byte, error) { return redactedJSON(c) }
 
-func (c AzureAppCredentials) wireJSON() ([]byte, error) { return json.Marshal(azureWire(c)) }
+func (c AzureAppCredentials) wireValue(depth int) any { return azureWire(c) }
 
 // azureWire is AzureAppCredentials without its methods. The structs that
 // embed AzureAppCredentials embed it in their wire form: embedded as is, its
@@ -226,16 +225,16 @@ func (p AzureBlobTargetProperties) LogValue() slog.Value { return redactedLogVal
 
 // MarshalJSON implements [json.Marshaler], writing p with its client secret
 // redacted; [WireJSON] writes it in the clear.
-func (p AzureBlobTargetProperties) MarshalJSON() ([]byte, error) { return redactJSON(p.wireJSON()) }
+func (p AzureBlobTargetProperties) MarshalJSON() ([]byte, error) { return redactedJSON(p) }
 
-func (p AzureBlobTargetProperties) wireJSON() ([]byte, error) {
-	return json.Marshal(struct {
+func (p AzureBlobTargetProperties) wireValue(depth int) any {
+	return struct {
 		azureWire
 		StorageAccountName string `json:"storage_account_name"`
 		ContainerName      string `json:"container_name"`
 		FolderPath         string `json:"folder_path,omitempty"`
 		FileName           string `json:"file_name,omitempty"`
-	}{azureWire(p.AzureAppCredentials), p.StorageAccountName, p.ContainerName, p.FolderPath, p.FileName})
+	}{azureWire(p.AzureAppCredentials), p.StorageAccountName, p.ContainerName, p.FolderPath, p.FileName}
 }
 
 // SharePointTargetProperties configures an export to a file in a SharePoint
@@ -271,16 +270,16 @@ func (p SharePointTargetProperties) LogValue() slog.Value { return redactedLogVa
 
 // MarshalJSON implements [json.Marshaler], writing p with its client secret
 // redacted; [WireJSON] writes it in the clear.
-func (p SharePointTargetProperties) MarshalJSON() ([]byte, error) { return redactJSON(p.wireJSON()) }
+func (p SharePointTargetProperties) MarshalJSON() ([]byte, error) { return redactedJSON(p) }
 
-func (p SharePointTargetProperties) wireJSON() ([]byte, error) {
-	return json.Marshal(struct {
+func (p SharePointTargetProperties) wireValue(depth int) any {
+	return struct {
 		azureWire
 		SiteURL         string `json:"site_url"`
 		DocumentLibrary string `json:"document_library,omitempty"`
 		FolderPath      string `json:"folder_path,omitempty"`
 		FileName        string `json:"file_name,omitempty"`
-	}{azureWire(p.AzureAppCredentials), p.SiteURL, p.DocumentLibrary, p.FolderPath, p.FileName})
+	}{azureWire(p.AzureAppCredentials), p.SiteURL, p.DocumentLibrary, p.FolderPath, p.FileName}
 }
 
 // OneDriveTargetProperties configures an export to a file in a user's
@@ -313,13 +312,13 @@ func (p OneDriveTargetProperties) LogValue() slog.Value { return redactedLogValu
 
 // MarshalJSON implements [json.Marshaler], writing p with its client secret
 // redacted; [WireJSON] writes it in the clear.
-func (p OneDriveTargetProperties) MarshalJSON() ([]byte, error) { return redactJSON(p.wireJSON()) }
+func (p OneDriveTargetProperties) MarshalJSON() ([]byte, error) { return redactedJSON(p) }
 
-func (p OneDriveTargetProperties) wireJSON() ([]byte, error) {
-	return json.Marshal(struct {
+func (p OneDriveTargetProperties) wireValue(depth int) any {
+	return struct {
 		azureWire
 		UserID     string `json:"user_id"`
 		FolderPath string `json:"folder_path,omitempty"`
 		FileName   string `json:"file_name,omitempty"`
-	}{azureWire(p.AzureAppCredentials), p.UserID, p.FolderPath, p.FileName})
+	}{azureWire(p.AzureAppCredentials), p.UserID, p.FolderPath, p.FileName}
 }

@@ -3,6 +3,7 @@ package mammoth
 import (
 	"encoding"
 	"encoding/json"
+	"errors"
 	"reflect"
 	"strconv"
 )
@@ -24,12 +25,15 @@ import (
 // Use WireJSON to store a spec you mean to send again, or to send it by
 // other means; use json.Marshal (or [RedactedTargetProperties]) for
 // anything a person may read.
-func WireJSON(v any) ([]byte, error) { return json.Marshal(wireCopy(v)) }
+func WireJSON(v any) ([]byte, error) { return json.Marshal(wireCopy(v, 0)) }
 
-// wireEncoder is implemented by the SDK's types whose MarshalJSON redacts:
-// wireJSON writes what the API receives.
+// wireEncoder is implemented by the SDK's types whose MarshalJSON redacts.
+// wireValue returns what encoding/json writes as the wire form: a value
+// that holds none of those types (so no redacting method is called), built
+// eagerly so that depth, the nesting above it, bounds the whole walk and a
+// cyclic value fails to encode instead of recursing for ever.
 type wireEncoder interface {
-	wireJSON() ([]byte, error)
+	wireValue(depth int) any
 }
 
 var (
@@ -37,30 +41,50 @@ var (
 	textMarshalerType = reflect.TypeFor[encoding.TextMarshaler]()
 )
 
+// redactedJSON is the MarshalJSON of every wireEncoder: the wire form with
+// its secrets replaced.
+func redactedJSON(w wireEncoder) ([]byte, error) { return redactJSON(json.Marshal(w.wireValue(0))) }
+
 // wireForm encodes an SDK type in its wire form.
 type wireForm struct{ v wireEncoder }
 
-func (w wireForm) MarshalJSON() ([]byte, error) { return w.v.wireJSON() }
+func (w wireForm) MarshalJSON() ([]byte, error) { return json.Marshal(w.v.wireValue(0)) }
+
+// maxWireDepth bounds the nesting wireCopy follows. It is the depth to
+// which encoding/json decodes, so the API can have sent nothing deeper.
+const maxWireDepth = 10000
+
+// errWireTooDeep is what encoding a value nested deeper than maxWireDepth
+// (a cyclic one, in practice) fails with.
+var errWireTooDeep = errors.New("mammoth: value nested too deeply to encode (does it contain itself?)")
+
+// tooDeep fails to encode, with errWireTooDeep.
+type tooDeep struct{}
+
+func (tooDeep) MarshalJSON() ([]byte, error) { return nil, errWireTooDeep }
 
 // wireCopy returns a value that encoding/json writes as v's wire form: v
 // itself when nothing in it can be an SDK type that redacts, otherwise a
 // copy of its maps, slices, arrays, pointers and interfaces down to those
-// types, which are wrapped in wireForm. Past the depth at which
-// encoding/json starts looking for cycles, v is returned as it is, so a
-// cyclic value fails to encode as it would with json.Marshal.
-func wireCopy(v any) any {
+// types, which are replaced by their wire values. depth is the nesting
+// above v.
+func wireCopy(v any, depth int) any {
 	if v == nil {
 		return nil
 	}
-	return wireCopyValue(reflect.ValueOf(v), 0)
+	return wireCopyValue(reflect.ValueOf(v), depth)
 }
 
-const wireCopyMaxDepth = 1000
-
 func wireCopyValue(rv reflect.Value, depth int) any {
+	if !rv.IsValid() || !rv.CanInterface() {
+		return nil
+	}
 	t := rv.Type()
-	if depth > wireCopyMaxDepth || !mayHoldWire(t, 0) || !rv.CanInterface() {
-		return valueOrNil(rv)
+	if !mayHoldWire(t, 0) {
+		return rv.Interface()
+	}
+	if depth > maxWireDepth {
+		return tooDeep{}
 	}
 	switch t.Kind() {
 	case reflect.Pointer, reflect.Interface, reflect.Map, reflect.Slice:
@@ -69,7 +93,7 @@ func wireCopyValue(rv reflect.Value, depth int) any {
 		}
 	}
 	if t.Implements(wireEncoderType) {
-		return wireForm{rv.Interface().(wireEncoder)}
+		return rv.Interface().(wireEncoder).wireValue(depth + 1)
 	}
 	if t.Implements(jsonMarshalerType) || t.Implements(textMarshalerType) {
 		return rv.Interface() // a type of the user's: encoded its own way
@@ -93,13 +117,6 @@ func wireCopyValue(rv reflect.Value, depth int) any {
 			out[i] = wireCopyValue(rv.Index(i), depth+1)
 		}
 		return out
-	}
-	return rv.Interface()
-}
-
-func valueOrNil(rv reflect.Value) any {
-	if !rv.IsValid() || !rv.CanInterface() {
-		return nil
 	}
 	return rv.Interface()
 }
@@ -143,11 +160,21 @@ func mayHoldWire(t reflect.Type, depth int) bool {
 	return false
 }
 
-// wireProps copies m for encoding with the SDK types inside it in wire form.
-func wireProps(m map[string]any) map[string]any {
+// wireProps copies m, depth levels down, with the SDK types inside it
+// replaced by their wire values.
+func wireProps(m map[string]any, depth int) map[string]any {
 	if m == nil {
 		return nil
 	}
-	out, _ := wireCopy(m).(map[string]any)
+	out, _ := wireCopy(m, depth).(map[string]any)
 	return out
 }
+
+// withExtra encodes v, an object, with the keys of extra it does not set
+// itself (see marshalWithExtra).
+type withExtra struct {
+	v     any
+	extra map[string]any
+}
+
+func (w withExtra) MarshalJSON() ([]byte, error) { return marshalWithExtra(w.v, w.extra) }
