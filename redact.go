@@ -45,8 +45,8 @@ var (
 	}
 )
 
-// isSecretKey reports whether the value under the key k is a secret; see
-// the rule above.
+// isSecretKey reports whether the value under the key k is a secret, by
+// the rule documented on RedactedTargetProperties.
 func isSecretKey(k string) bool {
 	words := keyWords(k)
 	if len(words) == 0 {
@@ -194,7 +194,7 @@ func redactTree(v any) {
 		for i := range v {
 			m := &v[i]
 			switch {
-			case isPair && m.key == "value":
+			case isPair && strings.EqualFold(m.key, "value"):
 				if isSecretKey(label) && !isEmptyJSON(m.value) {
 					m.value = secretPlaceholder
 				} else {
@@ -219,7 +219,7 @@ func (o jsonObject) pairLabel() (string, bool) {
 	hasValue := false
 	label, hasLabel := "", false
 	for _, m := range o {
-		if m.key == "value" {
+		if strings.EqualFold(m.key, "value") {
 			hasValue = true
 		} else if s, ok := m.value.(string); ok && slices.Contains(pairLabels, strings.ToLower(m.key)) {
 			label, hasLabel = s, true
@@ -390,9 +390,9 @@ func redactValue(v any) any {
 // tenant_id and key_id are not secret.
 //
 // In an object that has a "value" key beside a string under "name", "key",
-// "header", "field", "param" or "parameter" (the shape of header and
-// parameter lists), that label is shown and the value is secret when the
-// label is: {"name": "Authorization", "value": "[REDACTED]"}.
+// "header", "field", "param" or "parameter" (in any case; the shape of
+// header and parameter lists), that label is shown and the value is secret
+// when the label is: {"name": "Authorization", "value": "[REDACTED]"}.
 //
 // The value of a secret key is replaced whatever it is (string, number,
 // boolean, object, list), unless it is null, "", {} or [], which are shown

@@ -197,7 +197,7 @@ func TestRedaction_RealDestinationKeysRedactByPatternAtAnyDepth(t *testing.T) {
 		"number":   map[string]any{"pin_code": 1, "api_key": 123456789},
 		"object":   map[string]any{"credentials": map[string]any{"user": "u", "x": next()}},
 		"deep":     []any{[]any{[]any{map[string]any{"Sas-Token": next()}}}},
-		"pairs":    []any{map[string]any{"name": "Authorization", "value": next()}, map[string]any{"key": "Accept", "value": "text/csv"}},
+		"pairs":    []any{map[string]any{"name": "Authorization", "value": next()}, map[string]any{"key": "Accept", "value": "text/csv"}, map[string]any{"Header": "X-Api-Key", "Value": next()}},
 		"typedMap": map[HandlerType]map[string]any{"x": {"bearerToken": next()}},
 		"array":    [2]map[string]string{{"pwd": next()}, {"x": "y"}},
 	}
@@ -420,4 +420,25 @@ func jsonKeysOf(t reflect.Type) []string {
 		}
 	}
 	return keys
+}
+
+// BenchmarkItemExportInfoJSON compares the redacted encoding (json.Marshal,
+// what logs and dumps use) with the wire encoding of one listed export.
+func BenchmarkItemExportInfoJSON(b *testing.B) {
+	info := ItemExportInfo{
+		ID: Ptr(102), DataviewID: Ptr(2311), Sequence: Ptr(1), HandlerType: HandlerTypePostgres, Status: ExportStatusExecuted,
+		TargetProperties: RawTargetProperties{"host": "db.example.com", "port": 5432, "username": "reporting",
+			"password": "s3cr3t", "database": "analytics", "table": "sales_summary"},
+		AdditionalProperties: map[string]any{"notify": []any{"ops@example.com"}},
+	}
+	for name, encode := range map[string]func(any) ([]byte, error){"redacted": json.Marshal, "wire": WireJSON} {
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := encode(info); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }

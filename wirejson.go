@@ -10,7 +10,9 @@ import (
 
 // WireJSON returns the JSON encoding of v as the SDK sends it to the API,
 // secrets in the clear: the bytes [ExportsService.AddExport] sends for an
-// [*AddExportSpec], the target_properties object for a [TargetProperties].
+// [*AddExportSpec] (once its DataviewID is set: AddExport fills a zero one
+// from the [DataviewRef]), the target_properties object for a
+// [TargetProperties].
 //
 // It is json.Marshal, except for the SDK's types that can hold a secret
 // (target properties, [AddExportSpec], [ItemExportInfo], [PatchOp],
@@ -20,7 +22,8 @@ import (
 // real values instead, wherever they sit in v: at the top, or inside maps,
 // slices, arrays, pointers and interfaces, at any depth. A field of a
 // struct of your own is encoded by encoding/json, which calls the field's
-// MarshalJSON: an SDK type there is written redacted.
+// MarshalJSON: an SDK type there is written redacted. A value nested more
+// than 10000 levels deep, such as a map that contains itself, is an error.
 //
 // Use WireJSON to store a spec you mean to send again, or to send it by
 // other means; use json.Marshal (or [RedactedTargetProperties]) for
