@@ -90,6 +90,11 @@ type Client struct {
 	resolved          *resolveCache // DataviewsService.Resolve's answers
 	pollInterval      time.Duration
 	sleepFn           func(context.Context, time.Duration) error
+
+	// budget and cooldown are shared by every call: see budget.go and
+	// cooldown.go.
+	budget   *retryBudget
+	cooldown *cooldown
 }
 
 // service is what every typed service is a view of, so that services cost
@@ -141,6 +146,7 @@ func NewClient(apiKey, apiSecret string, opts ...Option) (*Client, error) {
 	c.baseURL = base
 	c.baseURLString = base.String()
 	c.httpClient = c.guardedHTTPClient(c.httpClient)
+	c.budget, c.cooldown = newRetryBudget(c.retry.Budget), new(cooldown)
 	c.common.client = c
 	c.Exports = (*ExportsService)(&c.common)
 	c.Jobs = (*JobsService)(&c.common)
@@ -398,11 +404,18 @@ func (c *Client) do(ctx context.Context, r *request, out any) (*response, error)
 		}
 	}
 	c.setHeaders(tmpl.Header, r, payload != nil, c.sameOrigin(u))
-	var mayHaveActed bool // an earlier attempt may have done the work
+	var mayHaveActed bool          // an earlier attempt may have done the work
+	var ownCooldown *cooldownState // started by this call; its retry's sleep waits it out
 	for attempt := 1; ; attempt++ {
+		// A Retry-After seen by any call pauses every call to the API.
+		if err := c.awaitCooldown(ctx, r, u, attempt, ownCooldown); err != nil {
+			return nil, err
+		}
 		start := time.Now()
 		resp, v, err := c.attempt(ctx, r, tmpl, payload, out)
 		c.logAttempt(ctx, r, u, attempt, resp, err, time.Since(start))
+		c.earnRetry(r, u, err)
+		ownCooldown = c.noteCooldown(ctx, r, u, attempt, err, ownCooldown)
 		if err == nil {
 			return resp, nil
 		}
@@ -432,6 +445,10 @@ func (c *Client) do(ctx context.Context, r *request, out any) (*response, error)
 				return nil, err
 			}
 			wait = apiErr.RetryAfter
+		}
+		// The client-wide budget may withhold this retry.
+		if err := c.withholdRetry(ctx, r, u, attempt, err); err != nil {
+			return nil, err
 		}
 		c.log(ctx, "mammoth: retrying", r, u, attempt, slog.String("reason", reason), slog.Duration("wait", wait))
 		if err := c.sleep(ctx, wait); err != nil {
@@ -696,14 +713,7 @@ func (c *Client) sleep(ctx context.Context, d time.Duration) error {
 	if d <= 0 {
 		return ctx.Err()
 	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
+	return waitFor(ctx, d)
 }
 
 // closeBody drains a little of what is left so the connection can be reused,

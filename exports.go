@@ -309,6 +309,7 @@ func prepareSpec(ref DataviewRef, spec *AddExportSpec, field string) (*AddExport
 	if s.DataviewID == 0 {
 		s.DataviewID = ref.DataviewID
 	}
+	s.TargetProperties = defaultDatabaseHandler(s.TargetProperties, s.HandlerType)
 	switch {
 	case s.DataviewID != ref.DataviewID:
 		return nil, &ValidationError{Field: field + ".DataviewID", Reason: "must match DataviewRef.DataviewID"}
@@ -594,8 +595,8 @@ func (s *ExportsService) EditExport(ctx context.Context, ref DataviewRef, export
 		return nil, &ValidationError{Field: "patches", Reason: "must not be empty"}
 	}
 	body := struct {
-		Patches []PatchOp `json:"patches"`
-	}{Patches: make([]PatchOp, len(patches))}
+		Patches []wireForm `json:"patches"` // PatchOp's MarshalJSON redacts
+	}{Patches: make([]wireForm, len(patches))}
 	idempotent, discards := true, false
 	for i, p := range patches {
 		field := "patches[" + strconv.Itoa(i) + "]"
@@ -628,7 +629,7 @@ func (s *ExportsService) EditExport(ctx context.Context, ref DataviewRef, export
 		default:
 			return nil, &ValidationError{Field: field + ".Op", Reason: fmt.Sprintf("%q is not replace or command", p.Op)}
 		}
-		body.Patches[i] = p
+		body.Patches[i] = wireForm{p}
 	}
 	q, err := encodeQuery(opts)
 	if err != nil {

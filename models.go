@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"reflect"
 )
 
@@ -41,6 +42,51 @@ type ItemExportInfo struct {
 	ErrorInfo            map[string]any      `json:"error_info,omitempty"`
 }
 
+// Format implements [fmt.Formatter]: e prints as fmt prints a struct, its
+// maps in their JSON form with the values of secret-looking keys replaced
+// by "[REDACTED]" at any depth.
+func (e ItemExportInfo) Format(f fmt.State, verb rune) { formatRedacted(f, verb, e) }
+
+// LogValue implements [slog.LogValuer], logging e's JSON form redacted.
+func (e ItemExportInfo) LogValue() slog.Value { return redactedLogValue(e) }
+
+// MarshalJSON implements [json.Marshaler], writing e as the API sent it but
+// with the values of secret-looking keys of its maps replaced by
+// "[REDACTED]" at any depth. Decoding is not affected; [WireJSON] writes
+// the values in the clear.
+func (e ItemExportInfo) MarshalJSON() ([]byte, error) { return redactedJSON(e) }
+
+func (e ItemExportInfo) wireValue(depth int) any {
+	// The fields of ItemExportInfo, in order, with the maps in wire form.
+	w := struct {
+		ID                   *int           `json:"id,omitempty"`
+		DataviewID           *int           `json:"dataview_id,omitempty"`
+		Sequence             *int           `json:"sequence,omitempty"`
+		SubSequence          *int           `json:"sub_sequence,omitempty"`
+		HandlerType          HandlerType    `json:"handler_type,omitempty"`
+		TriggerType          TriggerType    `json:"trigger_type,omitempty"`
+		EndOfPipeline        *bool          `json:"end_of_pipeline,omitempty"`
+		Status               ExportStatus   `json:"status,omitempty"`
+		TargetProperties     map[string]any `json:"target_properties,omitempty"`
+		Runnable             *bool          `json:"runnable,omitempty"`
+		Reordered            *bool          `json:"reordered,omitempty"`
+		DataPassThrough      *bool          `json:"data_pass_through,omitempty"`
+		AdditionalProperties map[string]any `json:"additional_properties,omitempty"`
+		Condition            map[string]any `json:"condition,omitempty"`
+		LastModifiedTime     *Timestamp     `json:"last_modified_time,omitempty"`
+		ExecutionStartTime   *Timestamp     `json:"execution_start_time,omitempty"`
+		ExecutionEndTime     *Timestamp     `json:"execution_end_time,omitempty"`
+		LastRunResult        map[string]any `json:"last_run_result,omitempty"`
+		ErrorInfo            map[string]any `json:"error_info,omitempty"`
+	}{
+		e.ID, e.DataviewID, e.Sequence, e.SubSequence, e.HandlerType, e.TriggerType, e.EndOfPipeline, e.Status,
+		wireProps(e.TargetProperties, depth), e.Runnable, e.Reordered, e.DataPassThrough,
+		wireProps(e.AdditionalProperties, depth), wireProps(e.Condition, depth), e.LastModifiedTime, e.ExecutionStartTime,
+		e.ExecutionEndTime, wireProps(e.LastRunResult, depth), wireProps(e.ErrorInfo, depth),
+	}
+	return w
+}
+
 // PipelineExportsPaginated is one page of a dataview's exports.
 //
 // Next is the API's link to the following page; it may be empty, an absolute
@@ -51,6 +97,18 @@ type PipelineExportsPaginated struct {
 	Offset  *int              `json:"offset,omitempty"`
 	Next    string            `json:"next"`
 	Exports []*ItemExportInfo `json:"exports"`
+}
+
+// MarshalJSON implements [json.Marshaler], writing the exports redacted as
+// [ItemExportInfo.MarshalJSON] does; [WireJSON] writes them in the clear.
+func (p PipelineExportsPaginated) MarshalJSON() ([]byte, error) { return redactedJSON(p) }
+
+func (p PipelineExportsPaginated) wireValue(depth int) any {
+	type plain PipelineExportsPaginated
+	return struct {
+		plain
+		Exports any `json:"exports"` // the last field, so the key order stays
+	}{plain(p), wireCopy(p.Exports, depth)}
 }
 
 // PipelineExportsModificationResp is the API's immediate answer to a change in
@@ -101,6 +159,14 @@ type AddExportSpec struct {
 	ValidateOnly bool
 }
 
+// Format implements [fmt.Formatter]: s prints as fmt prints a struct, its
+// target properties through their own Format method and its maps in their
+// JSON form, secrets replaced by "[REDACTED]" at any depth.
+func (s AddExportSpec) Format(f fmt.State, verb rune) { formatRedacted(f, verb, s) }
+
+// LogValue implements [slog.LogValuer], logging s's JSON form redacted.
+func (s AddExportSpec) LogValue() slog.Value { return redactedLogValue(s) }
+
 // addExportSpecWire fixes the key order and spelling of AddExportSpec on the
 // wire. The object fields hold their value, or emptyJSONObject for {}.
 type addExportSpecWire struct {
@@ -122,9 +188,12 @@ var emptyJSONObject = struct{}{}
 
 var emptyObject = json.RawMessage("{}")
 
-// wire returns the spec as it goes on the wire. Encoding it gives the same
-// bytes as MarshalJSON, without a second pass over them.
-func (s AddExportSpec) wire() *addExportSpecWire {
+// wire returns the spec as it goes on the wire: encoding it gives the body
+// [ExportsService.AddExport] sends, the bytes of [WireJSON].
+func (s AddExportSpec) wire() *addExportSpecWire { return s.wireAt(0) }
+
+// wireAt is wire for a spec nested depth levels down (see wireEncoder).
+func (s AddExportSpec) wireAt(depth int) *addExportSpecWire {
 	w := &addExportSpecWire{
 		DataviewID:           s.DataviewID,
 		Sequence:             s.Sequence,
@@ -138,23 +207,27 @@ func (s AddExportSpec) wire() *addExportSpecWire {
 		RunImmediately:       s.RunImmediately,
 		ValidateOnly:         s.ValidateOnly,
 	}
-	switch tp := s.TargetProperties; {
+	switch tp := defaultDatabaseHandler(s.TargetProperties, s.HandlerType); {
 	case isNil(tp):
+	case implementsWire(tp): // a struct or a non-nil map: never null
+		w.TargetProperties = tp.(wireEncoder).wireValue(depth + 1)
 	case neverNullJSON(tp):
 		w.TargetProperties = tp
 	default:
 		w.TargetProperties = targetJSON{tp}
 	}
 	if s.AdditionalProperties != nil {
-		w.AdditionalProperties = s.AdditionalProperties
+		w.AdditionalProperties = wireProps(s.AdditionalProperties, depth)
 	}
 	if s.Condition != nil {
-		w.Condition = s.Condition
+		w.Condition = wireProps(s.Condition, depth)
 	}
 	return w
 }
 
 var jsonMarshalerType = reflect.TypeFor[json.Marshaler]()
+
+func implementsWire(v any) bool { _, ok := v.(wireEncoder); return ok }
 
 // neverNullJSON reports whether v, not nil, is a struct or map that
 // encoding/json writes as an object by itself: no MarshalJSON of its own
@@ -170,7 +243,7 @@ func neverNullJSON(v any) bool {
 type targetJSON struct{ v TargetProperties }
 
 func (t targetJSON) MarshalJSON() ([]byte, error) {
-	b, err := json.Marshal(t.v)
+	b, err := WireJSON(t.v)
 	if err != nil {
 		return nil, fmt.Errorf("mammoth: encoding target_properties: %w", err)
 	}
@@ -180,9 +253,26 @@ func (t targetJSON) MarshalJSON() ([]byte, error) {
 	return b, nil
 }
 
-// MarshalJSON implements [json.Marshaler], writing all eleven keys.
-func (s AddExportSpec) MarshalJSON() ([]byte, error) {
-	return json.Marshal(s.wire())
+// MarshalJSON implements [json.Marshaler], writing all eleven keys as
+// [ExportsService.AddExport] sends them, except that secrets are replaced by
+// "[REDACTED]": the secret fields of typed target properties and the values
+// of secret-looking keys of every map, at any depth. [WireJSON] writes the
+// body AddExport sends, secrets included.
+func (s AddExportSpec) MarshalJSON() ([]byte, error) { return redactedJSON(s) }
+
+func (s AddExportSpec) wireValue(depth int) any { return s.wireAt(depth) }
+
+// MarshalJSON implements [json.Marshaler], writing p with the secrets of its
+// Value redacted, as [AddExportSpec.MarshalJSON] does; [WireJSON] writes
+// what [ExportsService.EditExport] sends.
+func (p PatchOp) MarshalJSON() ([]byte, error) { return redactedJSON(p) }
+
+func (p PatchOp) wireValue(depth int) any {
+	return struct {
+		Op    PatchOperation `json:"op"`
+		Path  PatchPath      `json:"path"`
+		Value any            `json:"value"`
+	}{p.Op, p.Path, wireCopy(p.Value, depth)}
 }
 
 // UnmarshalJSON implements [json.Unmarshaler]. Target properties decode as

@@ -15,7 +15,8 @@ type Option func(*Client) error
 // from MinBackoff, doubling up to MaxBackoff, with full jitter. A Retry-After
 // the API sends is obeyed instead, unless it asks for longer than MaxBackoff:
 // then the call returns at once with an [*APIError] whose RetryAfter says
-// how long to wait.
+// how long to wait. The budget of retries and a Retry-After also bind the
+// client as a whole, not only one call: see Budget and NoCooldown.
 type RetryPolicy struct {
 	// MaxRetries is the number of retries after the first attempt; 0 never
 	// retries.
@@ -24,12 +25,31 @@ type RetryPolicy struct {
 	MinBackoff time.Duration
 	// MaxBackoff is the cap of any wait, Retry-After included.
 	MaxBackoff time.Duration
+
+	// Budget bounds the retries of all the client's calls together, so
+	// that an outage does not multiply the load on the API by 1+MaxRetries;
+	// see [RetryBudget]. The zero value is the default budget; set
+	// Budget.Disabled to turn it off. The budget's state lives in the
+	// client, not in the policy: two clients never share one.
+	Budget RetryBudget
+
+	// NoCooldown makes a Retry-After apply to the call that got it only.
+	// By default a 429 or 503 with Retry-After from the API pauses all the
+	// client's calls to the API until that time has passed: calls started
+	// meanwhile wait (bounded by their context, and at no cost to the
+	// budget), then send. When it asks for longer than MaxBackoff, the
+	// client holds its calls for MaxBackoff instead: they return at once,
+	// sending nothing, with an [*APIError] whose RetryAfter is the time the
+	// API still asks for. Requests to other hosts are never paused.
+	NoCooldown bool
 }
 
 // DefaultRetryPolicy is the policy a client uses unless told otherwise:
-// three retries, waits from 500ms doubling to 8s.
+// three retries, waits from 500ms doubling to 8s, and a retry budget of 10
+// retries earning back 0.1 of one per successful call.
 func DefaultRetryPolicy() RetryPolicy {
-	return RetryPolicy{MaxRetries: 3, MinBackoff: 500 * time.Millisecond, MaxBackoff: 8 * time.Second}
+	return RetryPolicy{MaxRetries: 3, MinBackoff: 500 * time.Millisecond, MaxBackoff: 8 * time.Second,
+		Budget: RetryBudget{Retries: defaultBudgetRetries, PerSuccess: defaultBudgetPerSuccess}}
 }
 
 func (p RetryPolicy) validate() error {
@@ -43,7 +63,7 @@ func (p RetryPolicy) validate() error {
 	case p.MaxBackoff < p.MinBackoff:
 		return &ValidationError{Field: "RetryPolicy.MaxBackoff", Reason: "must not be less than MinBackoff"}
 	}
-	return nil
+	return p.Budget.validate()
 }
 
 // WithBaseURL sets the API root, such as "https://app.mammoth.io/api/v2" (the

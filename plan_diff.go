@@ -240,7 +240,7 @@ func normalizeJSON(v any) any {
 
 // wireMap returns the spec as the API receives it, decoded into a map.
 func wireMap(spec *AddExportSpec) (map[string]any, error) {
-	b, err := json.Marshal(spec.wire())
+	b, err := WireJSON(spec)
 	if err != nil {
 		return nil, err
 	}

@@ -51,10 +51,16 @@ func TestStress_ManyGoroutinesThroughFaultsLoseAndDuplicateNothing(t *testing.T)
 	ref := mammoth.DataviewRef{WorkspaceID: 1, ProjectID: 2, DatasetID: 3, DataviewID: 4}
 	srv.AddDataview(ref)
 	logs := &lockedBuffer{}
+	// Retries are what this test puts through the faults, so it turns off
+	// what would stop most of them: the retry budget (a few hundred faults
+	// would spend it within milliseconds, failing calls before they retry)
+	// and the shared cooldown (the Retry-After: 30 would fail every call at
+	// once for MaxBackoff). Both are tested under load in cooldown_test.go
+	// and budget_test.go.
 	client, err := mammoth.NewClient("stress-key", secret,
 		mammoth.WithBaseURL(srv.URL()),
 		mammoth.WithTimeout(5*time.Second),
-		mammoth.WithRetryPolicy(mammoth.RetryPolicy{MaxRetries: 3, MinBackoff: time.Millisecond, MaxBackoff: 1500 * time.Millisecond}),
+		mammoth.WithRetryPolicy(mammoth.RetryPolicy{MaxRetries: 3, MinBackoff: time.Millisecond, MaxBackoff: 1500 * time.Millisecond, Budget: mammoth.RetryBudget{Disabled: true}, NoCooldown: true}),
 		mammoth.WithLogger(slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))),
 	)
 	require.NoError(t, err)

@@ -1,17 +1,14 @@
 package mammoth
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
-	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
-	"reflect"
-	"strings"
+	"slices"
 	"sync"
 	"testing"
 
@@ -19,290 +16,31 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// tpExample is a valid set of target properties, the exact target_properties
-// object the API must receive for it, and the secret values it carries.
-type tpExample struct {
-	name    string
-	props   TargetProperties
-	handler HandlerType
-	json    string
-	secrets []string
-}
-
-func tpDatabase(h HandlerType) DatabaseTargetProperties {
-	return DatabaseTargetProperties{Handler: h, Host: "db.example.com", Username: "loader", Password: "db-pass-secret", Database: "analytics", Table: "sales"}
-}
-
-func tpDatabaseJSON(port int) string {
-	return fmt.Sprintf(`{"host":"db.example.com","port":%d,"username":"loader","password":"db-pass-secret","database":"analytics","table":"sales"}`, port)
-}
-
-var tpAzure = AzureAppCredentials{TenantID: "tenant-1", ClientID: "app-1", ClientSecret: "azure-client-secret"}
-
-const tpAzureJSON = `"tenant_id":"tenant-1","client_id":"app-1","client_secret":"azure-client-secret"`
-
-var tpBigQueryMinimal = BigQueryTargetProperties{
-	SelectedProfile:  BigQueryProfile{Name: "sales", Value: [][]string{{"acme-prod", "sales"}}},
-	SelectedIdentity: BigQueryIdentity{IdentityConfig: map[string]any{"private_key": "bq-private-key"}, Host: "loader@acme-prod.iam.gserviceaccount.com"},
-	Table:            "orders",
-}
-
-const tpBigQueryMinimalJSON = `"selected_profile":{"name":"sales","value":[["acme-prod","sales"]]},` +
-	`"selected_identity":{"identity_config":{"private_key":"bq-private-key"},"host":"loader@acme-prod.iam.gserviceaccount.com"},` +
-	`"table":"orders"`
-
-var tpREST = RESTAPITargetProperties{BaseURL: "https://api.example.com", EndpointPath: "/v1/records"}
-
-const tpRESTJSON = `"base_url":"https://api.example.com","endpoint_path":"/v1/records"`
-
-// tpExamples returns a minimal and a full example of every typed struct.
-func tpExamples() []tpExample {
-	sftpKey := SFTPTargetProperties{
-		Host: "sftp.example.com", Port: 2222, Username: "loader",
-		SSHKeyAuthentication: true, PrivateKey: "-----BEGIN OPENSSH PRIVATE KEY-----sftp-key", Passphrase: "sftp-passphrase",
-		Directory: "/out", FileName: "sales.csv", RandomizeFileName: true,
-	}
-	bigQueryFull := tpBigQueryMinimal
-	bigQueryFull.ExportType = BigQueryExportTypeUpsert
-	bigQueryFull.UpsertKeys = []string{"id", "region"}
-	bigQueryFull.Partition = BigQueryPartition{Field: "created", Granularity: "DAY"}
-	bigQueryFull.Database = "acme-prod"
-	bigQueryFull.Host = "bigquery.googleapis.com"
-	bigQueryFull.Extra = map[string]any{"location": "EU", "table": "loses-to-the-field"}
-	bigQueryRange := tpBigQueryMinimal
-	bigQueryRange.ExportType = BigQueryExportTypeCombine
-	bigQueryRange.Partition = BigQueryPartition{Field: "store", Start: Ptr(0), End: Ptr(100), Interval: Ptr(10)}
-	restFull := tpREST
-	restFull.AuthType = RestAuthTypeBearer
-	restFull.Token = "rest-bearer-token"
-	restFull.HTTPMethod = HTTPMethodPut
-	restFull.WrapPath = "data"
-	restFull.BatchSize = 500
-	restFull.TimeoutSeconds = 60
-	restFull.RateLimitRequestsPerSecond = Ptr(2.5)
-	restFull.SSLVerify = Ptr(false)
-	restFull.DefaultHeaders = map[string]string{"Accept": "application/json"}
-	restFull.RequestHeaders = map[string]string{"X-Source": "mammoth"}
-	restFull.QueryParams = map[string]string{"mode": "bulk"}
-	restFull.ExtraBodyFields = map[string]any{"source": "mammoth"}
-	restFull.Extra = map[string]any{"retry_count": 3}
-	restAPIKey := tpREST
-	restAPIKey.AuthType, restAPIKey.KeyName, restAPIKey.KeyValue, restAPIKey.KeyLocation = RestAuthTypeAPIKey, "X-Key", "rest-key-value", "header"
-	restBasic := tpREST
-	restBasic.AuthType, restBasic.Username, restBasic.Password = RestAuthTypeBasic, "loader", "rest-basic-password"
-	restOAuth := tpREST
-	restOAuth.AuthType = RestAuthTypeOAuth2AuthorizationCode
-	restOAuth.TokenURL, restOAuth.ClientID = "https://auth.example.com/token", "rest-client"
-	restOAuth.ClientSecret, restOAuth.RefreshToken = "rest-client-secret", "rest-refresh-token"
-
-	return []tpExample{
-		{"postgres minimal", tpDatabase(HandlerTypePostgres), HandlerTypePostgres, tpDatabaseJSON(5432), []string{"db-pass-secret"}},
-		{"mysql minimal", tpDatabase(HandlerTypeMySQL), HandlerTypeMySQL, tpDatabaseJSON(3306), []string{"db-pass-secret"}},
-		{"mssql minimal", tpDatabase(HandlerTypeMSSQL), HandlerTypeMSSQL, tpDatabaseJSON(1433), []string{"db-pass-secret"}},
-		{"redshift minimal", tpDatabase(HandlerTypeRedshift), HandlerTypeRedshift, tpDatabaseJSON(5439), []string{"db-pass-secret"}},
-		{"postgres full", func() DatabaseTargetProperties { p := tpDatabase(HandlerTypePostgres); p.Port = 6543; return p }(), HandlerTypePostgres, tpDatabaseJSON(6543), []string{"db-pass-secret"}},
-		{
-			"ftp minimal",
-			FTPTargetProperties{Domain: "ftp.example.com", Username: "loader", Password: "ftp-pass", Directory: "/out", File: "sales.csv"},
-			HandlerTypeFTP,
-			`{"domain":"ftp.example.com","port":21,"username":"loader","password":"ftp-pass","directory":"/out","file":"sales.csv"}`,
-			[]string{"ftp-pass"},
-		},
-		{
-			"ftp full",
-			FTPTargetProperties{Domain: "ftp.example.com", Port: 2121, Username: "loader", Password: "ftp-pass", Directory: "/out", File: "sales.csv"},
-			HandlerTypeFTP,
-			`{"domain":"ftp.example.com","port":2121,"username":"loader","password":"ftp-pass","directory":"/out","file":"sales.csv"}`,
-			[]string{"ftp-pass"},
-		},
-		{
-			"sftp minimal with password",
-			SFTPTargetProperties{Host: "sftp.example.com", Username: "loader", Password: "sftp-pass"},
-			HandlerTypeSFTP,
-			`{"host":"sftp.example.com","port":22,"username":"loader","password":"sftp-pass"}`,
-			[]string{"sftp-pass"},
-		},
-		{
-			"sftp full with key",
-			sftpKey,
-			HandlerTypeSFTP,
-			`{"host":"sftp.example.com","port":2222,"username":"loader","ssh_key_authentication":true,
-			  "private_key":"-----BEGIN OPENSSH PRIVATE KEY-----sftp-key","passphrase":"sftp-passphrase",
-			  "directory":"/out","file_name":"sales.csv","randomize_file_name":true}`,
-			[]string{"sftp-key", "sftp-passphrase"},
-		},
-		{
-			"email minimal",
-			EmailTargetProperties{Emails: []string{"ops@example.com"}},
-			HandlerTypeEmail,
-			`{"emails":["ops@example.com"]}`,
-			nil,
-		},
-		{
-			"email full",
-			EmailTargetProperties{Emails: []string{"ops@example.com", "cfo@example.com"}, Subject: "Sales", Message: "Attached.", Resource: "csv"},
-			HandlerTypeEmail,
-			`{"emails":["ops@example.com","cfo@example.com"],"subject":"Sales","message":"Attached.","resource":"csv"}`,
-			nil,
-		},
-		{
-			"elasticsearch minimal",
-			ElasticsearchTargetProperties{Host: "es.example.com", Username: "elastic", Password: "es-pass", Index: "sales", Connection: ElasticsearchConnectionHTTPS},
-			HandlerTypeElasticsearch,
-			`{"host":"es.example.com","port":9243,"username":"elastic","password":"es-pass","index":"sales","connection":"https","chunksize":200}`,
-			[]string{"es-pass"},
-		},
-		{
-			"elasticsearch full",
-			ElasticsearchTargetProperties{Host: "es.example.com", Port: 9200, Username: "elastic", Password: "es-pass", Index: "sales", Connection: ElasticsearchConnectionHTTP, ChunkSize: 500},
-			HandlerTypeElasticsearch,
-			`{"host":"es.example.com","port":9200,"username":"elastic","password":"es-pass","index":"sales","connection":"http","chunksize":500}`,
-			[]string{"es-pass"},
-		},
-		{"bigquery minimal", tpBigQueryMinimal, HandlerTypeBigQuery, `{` + tpBigQueryMinimalJSON + `}`, []string{"bq-private-key", "gserviceaccount"}},
-		{
-			"bigquery full with upsert and date partition",
-			bigQueryFull,
-			HandlerTypeBigQuery,
-			`{` + tpBigQueryMinimalJSON + `,"exportType":"UPSERT",
-			  "upsertKeys":[{"column":{"display_name":"id"}},{"column":{"display_name":"region"}}],
-			  "partition":{"FIELD":"created","GRANULARITY":"DAY"},
-			  "database":"acme-prod","host":"bigquery.googleapis.com","location":"EU"}`,
-			[]string{"bq-private-key", "gserviceaccount"},
-		},
-		{
-			"bigquery with integer range partition",
-			bigQueryRange,
-			HandlerTypeBigQuery,
-			`{` + tpBigQueryMinimalJSON + `,"exportType":"COMBINE","partition":{"FIELD":"store","START":0,"END":100,"INTERVAL":10}}`,
-			[]string{"bq-private-key"},
-		},
-		{
-			"azure blob minimal",
-			AzureBlobTargetProperties{AzureAppCredentials: tpAzure, StorageAccountName: "acmestore", ContainerName: "exports"},
-			HandlerTypeAzureBlob,
-			`{` + tpAzureJSON + `,"storage_account_name":"acmestore","container_name":"exports"}`,
-			[]string{"azure-client-secret"},
-		},
-		{
-			"azure blob full",
-			AzureBlobTargetProperties{AzureAppCredentials: tpAzure, StorageAccountName: "acmestore", ContainerName: "exports", FolderPath: "daily", FileName: "sales.csv"},
-			HandlerTypeAzureBlob,
-			`{` + tpAzureJSON + `,"storage_account_name":"acmestore","container_name":"exports","folder_path":"daily","file_name":"sales.csv"}`,
-			[]string{"azure-client-secret"},
-		},
-		{
-			"sharepoint minimal",
-			SharePointTargetProperties{AzureAppCredentials: tpAzure, SiteURL: "https://acme.sharepoint.com/sites/finance"},
-			HandlerTypeSharePoint,
-			`{` + tpAzureJSON + `,"site_url":"https://acme.sharepoint.com/sites/finance"}`,
-			[]string{"azure-client-secret"},
-		},
-		{
-			"sharepoint full",
-			SharePointTargetProperties{AzureAppCredentials: tpAzure, SiteURL: "https://acme.sharepoint.com/sites/finance", DocumentLibrary: "Reports", FolderPath: "daily", FileName: "sales.csv"},
-			HandlerTypeSharePoint,
-			`{` + tpAzureJSON + `,"site_url":"https://acme.sharepoint.com/sites/finance","document_library":"Reports","folder_path":"daily","file_name":"sales.csv"}`,
-			[]string{"azure-client-secret"},
-		},
-		{
-			"onedrive minimal",
-			OneDriveTargetProperties{AzureAppCredentials: tpAzure, UserID: "ops@acme.com"},
-			HandlerTypeOneDrive,
-			`{` + tpAzureJSON + `,"user_id":"ops@acme.com"}`,
-			[]string{"azure-client-secret"},
-		},
-		{
-			"onedrive full",
-			OneDriveTargetProperties{AzureAppCredentials: tpAzure, UserID: "ops@acme.com", FolderPath: "daily", FileName: "sales.csv"},
-			HandlerTypeOneDrive,
-			`{` + tpAzureJSON + `,"user_id":"ops@acme.com","folder_path":"daily","file_name":"sales.csv"}`,
-			[]string{"azure-client-secret"},
-		},
-		{
-			"tableau server minimal",
-			TableauServerTargetProperties{ServerURL: "https://tableau.example.com", TokenName: "mammoth", TokenSecret: "tableau-token-secret"},
-			HandlerTypeTableauServer,
-			`{"server_url":"https://tableau.example.com","token_name":"mammoth","token_secret":"tableau-token-secret"}`,
-			[]string{"tableau-token-secret"},
-		},
-		{
-			"tableau server full",
-			TableauServerTargetProperties{
-				ServerURL: "https://tableau.example.com", TokenName: "mammoth", TokenSecret: "tableau-token-secret",
-				SiteName: "finance", ProjectName: "Sales", DatasourceName: "orders", CABundlePath: "/etc/ssl/ca.pem",
-			},
-			HandlerTypeTableauServer,
-			`{"server_url":"https://tableau.example.com","token_name":"mammoth","token_secret":"tableau-token-secret",
-			  "site_name":"finance","project_name":"Sales","datasource_name":"orders","ca_bundle_path":"/etc/ssl/ca.pem"}`,
-			[]string{"tableau-token-secret"},
-		},
-		{
-			"power bi (every key required)",
-			PowerBITargetProperties{Username: "ops@acme.com", Password: "powerbi-pass", ClientID: "pbi-app", Dataset: "Sales", Table: "orders"},
-			HandlerTypePowerBI,
-			`{"username":"ops@acme.com","password":"powerbi-pass","clientId":"pbi-app","dataset":"Sales","table":"orders"}`,
-			[]string{"powerbi-pass"},
-		},
-		{"rest api minimal", tpREST, HandlerTypeGenericRESTAPIExport, `{` + tpRESTJSON + `}`, nil},
-		{
-			"rest api full with bearer token",
-			restFull,
-			HandlerTypeGenericRESTAPIExport,
-			`{` + tpRESTJSON + `,"auth_type":"bearer","token":"rest-bearer-token","http_method":"PUT","wrap_path":"data",
-			  "batch_size":500,"timeout_seconds":60,"rate_limit_requests_per_second":2.5,"ssl_verify":false,
-			  "default_headers":{"Accept":"application/json"},"request_headers":{"X-Source":"mammoth"},
-			  "query_params":{"mode":"bulk"},"extra_body_fields":{"source":"mammoth"},"retry_count":3}`,
-			[]string{"rest-bearer-token"},
-		},
-		{
-			"rest api with api key",
-			restAPIKey,
-			HandlerTypeGenericRESTAPIExport,
-			`{` + tpRESTJSON + `,"auth_type":"api_key","key_name":"X-Key","key_value":"rest-key-value","key_location":"header"}`,
-			[]string{"rest-key-value"},
-		},
-		{
-			"rest api with basic auth",
-			restBasic,
-			HandlerTypeGenericRESTAPIExport,
-			`{` + tpRESTJSON + `,"auth_type":"basic","username":"loader","password":"rest-basic-password"}`,
-			[]string{"rest-basic-password"},
-		},
-		{
-			"rest api with oauth2",
-			restOAuth,
-			HandlerTypeGenericRESTAPIExport,
-			`{` + tpRESTJSON + `,"auth_type":"oauth2_authorization_code","token_url":"https://auth.example.com/token",
-			  "client_id":"rest-client","client_secret":"rest-client-secret","refresh_token":"rest-refresh-token"}`,
-			[]string{"rest-client-secret", "rest-refresh-token"},
-		},
-		{
-			"publishdb minimal",
-			PublishDBTargetProperties{OdbcType: OdbcTypePostgres, Table: "sales"},
-			HandlerTypePublishDB,
-			`{"odbc_type":"postgres","table":"sales"}`,
-			nil,
-		},
-		{
-			"publishdb full",
-			PublishDBTargetProperties{OdbcType: OdbcTypeBigQuery, Table: "sales", Database: "analytics", ProjectID: "acme-prod", Dataset: "finance"},
-			HandlerTypePublishDB,
-			`{"odbc_type":"bigquery","table":"sales","database":"analytics","project_id":"acme-prod","dataset":"finance"}`,
-			nil,
-		},
-	}
-}
-
 func TestTargetProperties_MarshalExactlyTheKeysTheAPIExpects(t *testing.T) {
 	t.Parallel()
 	for _, ex := range tpExamples() {
 		t.Run(ex.name, func(t *testing.T) {
 			require.NoError(t, ex.props.Validate())
 			assert.Equal(t, ex.handler, ex.props.HandlerType())
-			got, err := json.Marshal(ex.props)
+			got, err := WireJSON(ex.props)
 			require.NoError(t, err)
 			assert.JSONEq(t, ex.json, string(got))
+
+			// json.Marshal writes the same keys, secrets redacted.
+			redacted, err := json.Marshal(ex.props)
+			require.NoError(t, err)
+			var wireKeys, redactedKeys map[string]json.RawMessage
+			require.NoError(t, json.Unmarshal(got, &wireKeys))
+			require.NoError(t, json.Unmarshal(redacted, &redactedKeys))
+			assert.ElementsMatch(t, slices.Collect(maps.Keys(wireKeys)), slices.Collect(maps.Keys(redactedKeys)))
+			for _, secret := range ex.secrets {
+				assert.NotContains(t, string(redacted), secret)
+			}
+			if len(ex.secrets) > 0 {
+				assert.Contains(t, string(redacted), `"[REDACTED]"`)
+			} else {
+				assert.JSONEq(t, ex.json, string(redacted), "nothing to redact")
+			}
 		})
 	}
 }
@@ -312,7 +50,7 @@ func TestTargetProperties_AddExportSpecCarriesThemWithTheirHandlerType(t *testin
 	for _, ex := range tpExamples() {
 		t.Run(ex.name, func(t *testing.T) {
 			spec := AddExportSpec{DataviewID: 2311, HandlerType: ex.handler, TriggerType: TriggerTypeNone, TargetProperties: ex.props}
-			b, err := json.Marshal(spec)
+			b, err := WireJSON(spec)
 			require.NoError(t, err)
 			var wire struct {
 				HandlerType      HandlerType     `json:"handler_type"`
@@ -547,173 +285,6 @@ func TestTargetProperties_ValidateNamesTheOffendingKey(t *testing.T) {
 			assert.Equal(t, tt.field, verr.Field)
 			assert.NotEmpty(t, verr.Reason)
 		})
-	}
-}
-
-// tpVerbs are the fmt directives a secret must not print under.
-var tpVerbs = []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%d", "%10.3v"}
-
-func TestTargetProperties_FmtNeverPrintsSecrets(t *testing.T) {
-	t.Parallel()
-	for _, ex := range tpExamples() {
-		if len(ex.secrets) == 0 {
-			continue
-		}
-		t.Run(ex.name, func(t *testing.T) {
-			holders := map[string]any{
-				"value":   ex.props,
-				"pointer": tpPointer(ex.props),
-				"in spec": AddExportSpec{HandlerType: ex.handler, TargetProperties: ex.props},
-				"in list": []TargetProperties{ex.props},
-			}
-			for holder, v := range holders {
-				for _, verb := range tpVerbs {
-					out := fmt.Sprintf(verb, v)
-					for _, secret := range ex.secrets {
-						assert.NotContains(t, out, secret, "%s printed with %s", holder, verb)
-					}
-				}
-			}
-			assert.Contains(t, fmt.Sprintf("%+v", ex.props), "[REDACTED]")
-			assert.Contains(t, fmt.Sprint(ex.props), "[REDACTED]")
-		})
-	}
-}
-
-// tpPointer returns a pointer to a copy of the value inside p.
-func tpPointer(p TargetProperties) any {
-	v := reflect.New(reflect.TypeOf(p))
-	v.Elem().Set(reflect.ValueOf(p))
-	return v.Interface()
-}
-
-func TestTargetProperties_FmtKeepsEverythingButSecrets(t *testing.T) {
-	t.Parallel()
-	p := PowerBITargetProperties{Username: "ops", Password: "powerbi-pass", ClientID: "pbi-app", Dataset: "Sales", Table: "orders"}
-	assert.Equal(t, "{ops [REDACTED] pbi-app Sales orders}", fmt.Sprintf("%v", p))
-	assert.Equal(t, "{Username:ops Password:[REDACTED] ClientID:pbi-app Dataset:Sales Table:orders}", fmt.Sprintf("%+v", p))
-	assert.Equal(t, `mammoth.PowerBITargetProperties{Username:"ops", Password:"[REDACTED]", ClientID:"pbi-app", Dataset:"Sales", Table:"orders"}`, fmt.Sprintf("%#v", p))
-	assert.Equal(t, "{ops [REDACTED] pbi-app Sales orders}", fmt.Sprintf("%s", p))
-
-	p.Password = ""
-	assert.Equal(t, "{ops  pbi-app Sales orders}", fmt.Sprint(p), "an unset secret prints empty, so it can be told from a set one")
-
-	db := tpDatabase(HandlerTypeRedshift)
-	assert.Equal(t, "{redshift db.example.com 0 loader [REDACTED] analytics sales}", fmt.Sprint(db))
-	blob := AzureBlobTargetProperties{AzureAppCredentials: tpAzure, StorageAccountName: "acmestore", ContainerName: "exports"}
-	assert.Equal(t, "{{tenant-1 app-1 [REDACTED]} acmestore exports  }", fmt.Sprint(blob))
-}
-
-func TestTargetProperties_FmtRedactsSecretKeysOfRawProperties(t *testing.T) {
-	t.Parallel()
-	raw := RawTargetProperties{
-		"host": "db.example.com", "password": "raw-pass", "Client_Secret": "raw-client-secret",
-		"selected_identity": map[string]any{"identity_config": map[string]any{"private_key": "raw-key"}},
-		"nested":            []any{map[string]any{"token": "raw-token"}},
-		"request_headers":   map[string]string{"Authorization": "Bearer raw-bearer", "Accept": "text/csv"},
-	}
-	info := ItemExportInfo{TargetProperties: raw}
-	for _, verb := range tpVerbs {
-		for _, v := range []any{raw, info, &info} {
-			out := fmt.Sprintf(verb, v)
-			for _, secret := range []string{"raw-pass", "raw-client-secret", "raw-key", "raw-token", "raw-bearer"} {
-				assert.NotContains(t, out, secret, verb)
-			}
-		}
-	}
-	assert.Contains(t, fmt.Sprint(raw), "host:db.example.com")
-	assert.Contains(t, fmt.Sprint(raw), "Accept:text/csv")
-	assert.Equal(t, "raw-pass", raw["password"], "printing does not change the map")
-}
-
-func TestTargetProperties_SlogNeverLogsSecrets(t *testing.T) {
-	t.Parallel()
-	for _, ex := range tpExamples() {
-		if len(ex.secrets) == 0 {
-			continue
-		}
-		t.Run(ex.name, func(t *testing.T) {
-			var buf bytes.Buffer
-			for _, h := range []slog.Handler{slog.NewJSONHandler(&buf, nil), slog.NewTextHandler(&buf, nil)} {
-				slog.New(h).Info("adding export", "target", ex.props, "raw", RawTargetProperties(RedactedTargetProperties(ex.props)))
-			}
-			for _, secret := range ex.secrets {
-				assert.NotContains(t, buf.String(), secret)
-			}
-			assert.Contains(t, buf.String(), "[REDACTED]")
-		})
-	}
-}
-
-func TestRedactedTargetProperties(t *testing.T) {
-	t.Parallel()
-	rest := tpREST
-	rest.AuthType, rest.Username, rest.Password = RestAuthTypeBasic, "loader", "rest-basic-password"
-	rest.RequestHeaders = map[string]string{"Authorization": "Bearer header-token", "Accept": "application/json"}
-	rest.ExtraBodyFields = map[string]any{"api_key": "body-key", "source": "mammoth"}
-
-	got := RedactedTargetProperties(rest)
-	want := map[string]any{
-		"base_url": "https://api.example.com", "endpoint_path": "/v1/records",
-		"auth_type": "basic", "username": "loader", "password": "[REDACTED]",
-		"request_headers":   map[string]any{"Authorization": "[REDACTED]", "Accept": "application/json"},
-		"extra_body_fields": map[string]any{"api_key": "[REDACTED]", "source": "mammoth"},
-	}
-	assert.Equal(t, want, got)
-
-	wire, err := json.Marshal(rest)
-	require.NoError(t, err)
-	assert.Contains(t, string(wire), "rest-basic-password", "the API still receives the secret")
-
-	assert.Equal(t, map[string]any{
-		"selected_profile":  map[string]any{"name": "sales", "value": []any{[]any{"acme-prod", "sales"}}},
-		"selected_identity": "[REDACTED]",
-		"table":             "orders",
-	}, RedactedTargetProperties(tpBigQueryMinimal), "the whole service-account identity is secret")
-
-	raw := RawTargetProperties{
-		"PASSWORD": "raw-pass", "private_key": "pem", "passphrase": "pp", "token_secret": "ts",
-		"service_account_json": map[string]any{"type": "service_account"}, "refresh_token": "rt",
-		"key_value": "kv", "password_hint": "not a secret", "token": "", "client_secret": nil,
-	}
-	assert.Equal(t, map[string]any{
-		"PASSWORD": "[REDACTED]", "private_key": "[REDACTED]", "passphrase": "[REDACTED]", "token_secret": "[REDACTED]",
-		"service_account_json": "[REDACTED]", "refresh_token": "[REDACTED]", "key_value": "[REDACTED]",
-		"password_hint": "not a secret", "token": "", "client_secret": nil,
-	}, RedactedTargetProperties(raw), "raw properties are redacted by key name; empty secrets stay empty")
-	assert.Equal(t, "raw-pass", raw["PASSWORD"], "the caller's map is not changed")
-
-	assert.Nil(t, RedactedTargetProperties(nil))
-	assert.Nil(t, RedactedTargetProperties(RawTargetProperties(nil)))
-	assert.Nil(t, RedactedTargetProperties(RawTargetProperties{"bad": make(chan int)}), "properties that are not JSON")
-}
-
-// tpStructTypes are the typed structs that declare secret fields.
-var tpStructTypes = []any{
-	DatabaseTargetProperties{}, FTPTargetProperties{}, SFTPTargetProperties{}, EmailTargetProperties{},
-	ElasticsearchTargetProperties{}, BigQueryTargetProperties{}, BigQueryIdentity{}, BigQueryProfile{},
-	BigQueryPartition{}, AzureAppCredentials{}, AzureBlobTargetProperties{}, SharePointTargetProperties{},
-	OneDriveTargetProperties{}, TableauServerTargetProperties{}, PowerBITargetProperties{},
-	RESTAPITargetProperties{}, PublishDBTargetProperties{}, S3TargetProperties{}, InternalDatasetTargetProperties{},
-}
-
-func TestTargetProperties_SecretTagsAndRedactedKeysAgree(t *testing.T) {
-	t.Parallel()
-	for _, v := range tpStructTypes {
-		rt := reflect.TypeOf(v)
-		_, formats := v.(fmt.Formatter)
-		for i := range rt.NumField() {
-			sf := rt.Field(i)
-			key, _, _ := strings.Cut(sf.Tag.Get("json"), ",")
-			tagged := sf.Tag.Get("mammoth") == "secret"
-			if sf.Anonymous || key == "-" {
-				continue
-			}
-			assert.Equal(t, tagged, secretKeys[strings.ToLower(key)], "%s.%s (key %q): tag and redacted key names disagree", rt.Name(), sf.Name, key)
-			if tagged {
-				assert.True(t, formats, "%s holds a secret but has no Format method", rt.Name())
-			}
-		}
 	}
 }
 

@@ -32,7 +32,7 @@ func referenceSpecJSON(s AddExportSpec) ([]byte, error) {
 		RunImmediately: s.RunImmediately, ValidateOnly: s.ValidateOnly,
 	}
 	if !isNil(s.TargetProperties) {
-		b, err := json.Marshal(s.TargetProperties)
+		b, err := WireJSON(s.TargetProperties)
 		if err != nil {
 			return nil, err
 		}
@@ -113,7 +113,7 @@ func TestAddExportSpecWire_SameBytesAsBefore(t *testing.T) {
 				if err != nil {
 					t.Fatalf("%s: reference: %v", name, err)
 				}
-				viaMarshal, err := json.Marshal(spec)
+				viaMarshal, err := WireJSON(spec)
 				if err != nil {
 					t.Fatalf("%s: %v", name, err)
 				}
@@ -122,7 +122,7 @@ func TestAddExportSpecWire_SameBytesAsBefore(t *testing.T) {
 					t.Fatalf("%s: %v", name, err)
 				}
 				if !bytes.Equal(viaMarshal, want) || !bytes.Equal(viaWire, want) {
-					t.Fatalf("%s:\nMarshalJSON: %s\nwire:        %s\nwant:        %s", name, viaMarshal, viaWire, want)
+					t.Fatalf("%s:\nWireJSON: %s\nwire:     %s\nwant:     %s", name, viaMarshal, viaWire, want)
 				}
 			}
 		}

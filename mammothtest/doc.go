@@ -31,6 +31,19 @@
 // advance when they are polled (or, with a duration, at any request), and
 // [Server.Close] stops everything.
 //
+// Faults can also last for a window of time rather than a number of
+// requests: [Server.FailFor] answers every request with a status (an
+// outage), [Server.RateLimitFor] answers every request 429 with a
+// Retry-After, and [Server.InjectFaultFor] applies any [Fault], to one
+// route or all, until the window closes. Each recorded request carries
+// the time it arrived ([RecordedRequest].Received), so a test can check
+// what a client sent during and after the window:
+//
+//	srv.FailFor(2*time.Second, http.StatusServiceUnavailable)
+//	srv.InjectFaultFor(time.Second, mammothtest.Fault{
+//		Route: mammothtest.RouteListExports, Status: 429, RetryAfter: "1",
+//	})
+//
 // # Requests and errors
 //
 // Requests must carry the headers X-API-KEY and X-API-SECRET with the

@@ -125,6 +125,7 @@ func (s *Server) ClearFaults() {
 	defer s.mu.Unlock()
 	s.faults = nil
 	s.random = nil
+	s.windows = nil
 }
 
 // takeFault returns the fault that applies to the request, using it up
@@ -132,6 +133,9 @@ func (s *Server) ClearFaults() {
 func (s *Server) takeFault(route Route, r *http.Request) *Fault {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if f := s.windowFault(route, r); f != nil {
+		return f
+	}
 	for i, f := range s.faults {
 		if !f.matches(route, r) {
 			continue
@@ -167,6 +171,10 @@ type RecordedRequest struct {
 	// Body is the request body; nil when a fault reset the connection
 	// before it was read.
 	Body []byte
+	// Received is when the server recorded the request, by the system
+	// clock (not [WithClock]'s), with a monotonic reading: compare it with
+	// times a test takes itself to see what arrived when.
+	Received time.Time
 }
 
 // Query parses the request's query string.
@@ -227,6 +235,7 @@ func (s *Server) record(route Route, onFiles bool, r *http.Request, body []byte)
 		rec = RecordedRequest{
 			Route: route, Method: r.Method, Host: r.Host, Path: r.URL.EscapedPath(),
 			RawQuery: r.URL.RawQuery, Header: r.Header.Clone(), Body: body,
+			Received: time.Now(),
 		}
 	}
 	s.mu.Lock()

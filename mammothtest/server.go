@@ -50,6 +50,7 @@ type Server struct {
 	failNextWith  JobFailure
 	faults        []*faultState
 	random        *randomFaults
+	windows       []*faultWindow // see faultwindows.go
 	log           []RecordedRequest
 	counts        map[Route]int
 	leaks         int

@@ -211,9 +211,11 @@ func normalizeInfo(info *mammoth.ItemExportInfo) (mammoth.ItemExportInfo, error)
 	return out, err
 }
 
-// normalizeMap returns a JSON round trip of m.
+// normalizeMap returns a JSON round trip of m, as the API would receive it:
+// the SDK's own types inside it keep their secrets (json.Marshal would
+// redact them).
 func normalizeMap(m map[string]any) (map[string]any, error) {
-	b, err := json.Marshal(m)
+	b, err := mammoth.WireJSON(m)
 	if err != nil {
 		return nil, err
 	}
