@@ -539,8 +539,8 @@ func (c *Client) attempt(ctx context.Context, r *request, tmpl *http.Request, pa
 		return resp, verdict{}, nil
 	}
 
-	data, release, err := readSuccessBody(hresp)
-	defer release()
+	data, buf, err := readSuccessBody(hresp)
+	defer putBuffer(buf)
 	switch {
 	case errors.Is(err, errBodyTooLarge):
 		return nil, verdict{acted: true}, &DecodeError{Operation: r.op, StatusCode: hresp.StatusCode, Err: err}
