@@ -483,9 +483,10 @@ func (c *Client) attempt(ctx context.Context, r *request, tmpl *http.Request, pa
 		defer timer.Stop()
 	}
 	// A request that is not idempotent may be retried after a transport
-	// failure only if it provably never reached the wire.
+	// failure only if it provably never reached the wire; for a delete,
+	// whether it may have reached it decides what a 404 on a retry means.
 	var trace *sendTrace
-	if !r.idempotent {
+	if !r.idempotent || r.goneMeansDone {
 		trace = new(sendTrace)
 		actx = httptrace.WithClientTrace(actx, trace.hooks())
 	}
