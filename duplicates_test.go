@@ -204,6 +204,13 @@ func TestAddExport_RetriedOnlyOnPositiveEvidenceThatNothingWasSent(t *testing.T)
 			rt := &contextDroppingTransport{base: base}
 			return rt, &rt.calls
 		}, 4},
+		{"handshake failure seen by the trace of a transport that keeps the context", func(addr string) (http.RoundTripper, *atomic.Int64) {
+			var calls atomic.Int64
+			return &http.Transport{DialContext: func(context.Context, string, string) (net.Conn, error) {
+				calls.Add(1)
+				return nil, errors.New("handshake failed") // not a dial error: only the trace proves nothing left
+			}}, &calls
+		}, 4},
 		{"dial error returned by an opaque transport", func(addr string) (http.RoundTripper, *atomic.Int64) {
 			rt := &failingTransport{err: &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}}
 			return rt, &rt.calls
