@@ -366,9 +366,6 @@ type response struct {
 	Empty bool
 	// Written counts the bytes copied to the request's sink.
 	Written int64
-	// AlreadyGone is set when a request that removes something got 404 on
-	// a retry after an earlier attempt may have removed it (goneMeansDone).
-	AlreadyGone bool
 }
 
 // do is the one request path every operation goes through: it builds the URL
@@ -410,7 +407,7 @@ func (c *Client) do(ctx context.Context, r *request, out any) (*response, error)
 		}
 		if mayHaveActed && r.goneMeansDone && errors.Is(err, ErrNotFound) {
 			c.log(ctx, "mammoth: done by an earlier attempt", r, u, attempt, slog.String("reason", "404 after an attempt that may have removed it"))
-			return &response{StatusCode: http.StatusNotFound, Empty: true, AlreadyGone: true}, nil
+			return &response{StatusCode: http.StatusNotFound, Empty: true}, nil
 		}
 		mayHaveActed = mayHaveActed || v.acted
 		retryable, reason := v.retry, v.reason
@@ -635,8 +632,8 @@ func retryableStatus(idempotent bool, status int) verdict {
 // parseRetryAfter reads a Retry-After header in seconds (digits, with a
 // decimal fraction tolerated) or as an HTTP date. What it cannot read
 // (garbage, signs, exponents, NaN, a past date) counts as absent: 0. A wait
-// too long to represent is the longest duration, which exceeds any
-// MaxBackoff.
+// too long to represent is the longest duration, longer than any MaxBackoff
+// but the longest.
 func parseRetryAfter(v string) time.Duration {
 	v = strings.TrimSpace(v)
 	if v == "" {

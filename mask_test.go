@@ -266,6 +266,21 @@ func TestMasker_SecretsThatOverlapThePlaceholder(t *testing.T) {
 		assert.True(t, utf8.ValidString(m.str(tt.text)))
 	}
 	assert.Equal(t, "key [REDACTED] here", newMasker("s3cr3t-value").str("key s3cr3t-value here"))
+
+	// Decoding turns an invalid byte into U+FFFD: a secret that holds one
+	// is found where the body has the invalid byte instead.
+	secret := "ab\uFFFDcd"
+	e := newAPIError(newMasker(secret), "GET", "/p", 400, []byte("{\"detail\":\"ab\xffcd\",\"extra\":[\"ab\xffcd\"]}"), 0)
+	assert.NotContains(t, e.Detail, secret)
+	assert.NotContains(t, e.Error(), secret)
+	assert.NotContains(t, fmtStrings(decodeAny(t, e.Extra)), secret)
+}
+
+func decodeAny(t *testing.T, raw []byte) any {
+	t.Helper()
+	var v any
+	require.NoError(t, json.Unmarshal(raw, &v))
+	return v
 }
 
 // TestNewClient_RefusesCredentialsWithControlCharacters: they would fail
