@@ -39,7 +39,13 @@ func TestAddExport_FailuresThatMayHaveActedAreSentOnceAndAddOnceAtMost(t *testin
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			srv, client, ref := fakeAPI(quickRetries, mammoth.WithTimeout(200*time.Millisecond))
+			// Only the timeout row needs a short attempt timeout; on a loaded
+			// machine it would cut the others short before they are sent.
+			timeout := 30 * time.Second
+			if tt.fault.Delay > 0 {
+				timeout = 200 * time.Millisecond
+			}
+			srv, client, ref := fakeAPI(quickRetries, mammoth.WithTimeout(timeout))
 			defer srv.Close()
 			fault := tt.fault
 			fault.Route = mammothtest.RouteAddExport
