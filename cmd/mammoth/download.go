@@ -44,13 +44,13 @@ func setupDownload(fs *flag.FlagSet) action {
 		n, err := c.download(ctx, t.w, &opts)
 		left := leftoverOf(err)
 		// A complete CSV is kept even when its export could not be deleted.
-		complete := err == nil || (left != nil && left.complete)
+		complete := err == nil || (left != nil && left.Complete && withoutCleanup(err) == nil)
 		if ferr := t.finish(complete); ferr != nil && err == nil {
 			err = fmt.Errorf("writing --out %s: %w", t.path, ferr)
 		}
 		switch {
 		case left != nil:
-			return &leftBehind{err: err, left: left, ref: c.ref, file: t.path, bytes: n}
+			return &leftBehind{err: err, left: left, file: t.path, bytes: n}
 		case err != nil:
 			return err
 		case t.path == "":

@@ -187,21 +187,19 @@ func TestCreateS3_FileTypeIsSent(t *testing.T) {
 	assert.Contains(t, string(reqs[len(reqs)-1].Body), `"file_type":"parquet"`)
 }
 
-func TestList_LeavesOutNullItems(t *testing.T) {
+func TestList_NullItemsAreAnErrorNotACrash(t *testing.T) {
 	t.Parallel()
 	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write([]byte(`{"limit": 50, "offset": 0, "next": "", "exports": [null, {"id": 7, "status": "added"}, null]}`))
 	}))
 	defer api.Close()
-	for _, format := range []string{"table", "json", "jsonl"} {
+	for _, cmdline := range []string{"exports list", "exports list --output json", "exports list --all --output jsonl"} {
 		h := newHarness(t)
 		h.env["MAMMOTH_BASE_URL"] = api.URL
-		r := h.run("exports list --output " + format)
-		require.Zero(t, r.code, r.stderr)
-		assert.Contains(t, r.stdout, "7", format)
-		assert.NotContains(t, r.stdout, "null", format)
-		assert.Equal(t, "mammoth: the API sent 2 empty (null) export items; they are left out.\n", r.stderr, format)
+		r := h.run(cmdline)
+		assert.Equal(t, exitError, r.code, cmdline)
+		assert.Contains(t, r.stderr, `"exports"[0] is null`, cmdline)
 	}
 }
 
