@@ -155,3 +155,23 @@ func TestWithoutCleanup(t *testing.T) {
 	assert.Zero(t, r.code, "with --keep-export nothing is deleted, so nothing fails: %s", r.stderr)
 	assert.Zero(t, h.srv.RequestCount(mammothtest.RouteDeleteExport))
 }
+
+func TestDownload_TimeoutStillDeletesTheExport(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	release := make(chan struct{})
+	defer close(release)
+	h.srv.SetCSVGenerator(demoRef, 1<<20, func(w io.Writer) error {
+		_, err := w.Write([]byte("a,b\n"))
+		<-release
+		return err
+	})
+	dir := t.TempDir()
+	r := h.run("exports download-csv --poll-interval 1ms --timeout 300ms --out " + filepath.Join(dir, "x.csv"))
+	assert.Equal(t, exitTimeout, r.code, r.stderr)
+	assert.True(t, strings.HasPrefix(r.stderr, "mammoth exports download-csv: gave up after --timeout 300ms"), r.stderr)
+	assert.Len(t, h.srv.Exports(demoRef), 4, "the temporary export is deleted")
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	assert.Empty(t, entries)
+}
