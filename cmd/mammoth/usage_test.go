@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -255,4 +257,32 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+func TestUsage_BoolFlagHintOnlyForItsValue(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	cases := map[string]string{
+		"exports get --demo 101 102":        `mammoth exports get: unexpected argument "102" after EXPORT_ID` + "\n",
+		"exports delete 103 --yes false":    `mammoth exports delete: unexpected argument "false" after --yes: a true/false flag takes its value after "=", as in --yes=false; --yes alone means true` + "\n",
+		"exports delete --yes no 103":       `mammoth exports delete: unexpected argument "no" after --yes: a true/false flag takes its value after "=", as in --yes=false; --yes alone means true` + "\n",
+		"exports list --all --runnable yes": `mammoth exports list: unexpected argument "yes" after --runnable: a true/false flag takes its value after "=", as in --runnable=false; --runnable alone means true` + "\n",
+		"exports list --all 7":              `mammoth exports list: unexpected argument "7"; run 'mammoth help exports list'` + "\n",
+	}
+	for cmdline, want := range cases {
+		r := h.run(cmdline)
+		assert.Equal(t, exitUsage, r.code, cmdline)
+		assert.Equal(t, want, r.stderr, cmdline)
+	}
+}
+
+func TestClassify_ANetworkEPIPEIsNotAClosedStdout(t *testing.T) {
+	t.Parallel()
+	err := &net.OpError{Op: "write", Net: "tcp", Err: os.NewSyscallError("write", syscall.EPIPE)}
+	ce := classify(context.Background(), fmt.Errorf("mammoth: GET /x: %w", err), subject{})
+	assert.Equal(t, exitUnavailable, ce.code)
+	assert.False(t, ce.quiet)
+	ce = classify(context.Background(), fmt.Errorf("copying: %w", &stdoutClosed{syscall.EPIPE}), subject{})
+	assert.Equal(t, exitBrokenPipe, ce.code)
+	assert.True(t, ce.quiet)
 }
