@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -96,9 +95,7 @@ func TestCleanupFailed_AfterAClosedStdoutIsNotQuiet(t *testing.T) {
 	bigCSV(h.srv, 1024)
 	refuseDeletes(h)
 	var stderr bytes.Buffer
-	e := &env{stdin: strings.NewReader(""), stdout: &closingWriter{limit: 100}, stderr: &stderr,
-		getenv: func(k string) string { return h.env[k] }, isTerminal: func(any) bool { return false }, now: fixedNow}
-	code := run(context.Background(), []string{"exports", "download-csv", "--poll-interval", "1ms"}, e)
+	code := run(context.Background(), []string{"exports", "download-csv", "--poll-interval", "1ms"}, h.envFor(&closingWriter{limit: 100}, &stderr))
 	assert.Equal(t, exitBrokenPipe, code)
 	assert.True(t, strings.HasPrefix(stderr.String(), "mammoth exports download-csv: stdout was closed; its temporary export 105"), stderr.String())
 	removesLeftover(t, h, stderr.String())
@@ -107,13 +104,7 @@ func TestCleanupFailed_AfterAClosedStdoutIsNotQuiet(t *testing.T) {
 func TestCleanupFailed_AfterAnInterrupt(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	release := make(chan struct{})
-	defer close(release)
-	h.srv.SetCSVGenerator(demoRef, 1<<20, func(w io.Writer) error {
-		_, err := w.Write([]byte("a,b\n"))
-		<-release
-		return err
-	})
+	stallCSV(t, h.srv, []byte("a,b\n"))
 	refuseDeletes(h)
 	ctx, cancel := context.WithCancelCause(context.Background())
 	go func() {
@@ -159,13 +150,7 @@ func TestWithoutCleanup(t *testing.T) {
 func TestDownload_TimeoutStillDeletesTheExport(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	release := make(chan struct{})
-	defer close(release)
-	h.srv.SetCSVGenerator(demoRef, 1<<20, func(w io.Writer) error {
-		_, err := w.Write([]byte("a,b\n"))
-		<-release
-		return err
-	})
+	stallCSV(t, h.srv, []byte("a,b\n"))
 	dir := t.TempDir()
 	r := h.run("exports download-csv --poll-interval 1ms --timeout 300ms --out " + filepath.Join(dir, "x.csv"))
 	assert.Equal(t, exitTimeout, r.code, r.stderr)

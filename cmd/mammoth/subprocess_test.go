@@ -91,18 +91,7 @@ func TestProcess_SignalsDuringCleanupWait(t *testing.T) {
 	t.Parallel()
 	skipWithoutSignals(t)
 	h := newHarness(t)
-	release := make(chan struct{})
-	defer close(release)
-	h.srv.SetCSVGenerator(demoRef, 2<<20, func(w io.Writer) error {
-		if _, err := w.Write(bytes.Repeat([]byte("y\n"), 1<<19)); err != nil {
-			return err
-		}
-		if f, ok := w.(interface{ Flush() }); ok {
-			f.Flush()
-		}
-		<-release // the rest never comes while the test runs
-		return nil
-	})
+	stallCSV(t, h.srv, bytes.Repeat([]byte("y\n"), 1<<19))
 	// The deletion takes a second: long enough to be signalled during.
 	h.srv.InjectFault(mammothtest.Fault{Route: mammothtest.RouteDeleteExport, Delay: time.Second})
 	dir := t.TempDir()
