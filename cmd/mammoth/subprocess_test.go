@@ -67,7 +67,7 @@ func TestProcess_PipeClosedByHead(t *testing.T) {
 	h := newHarness(t)
 	bigCSV(h.srv, 16<<10) // 16 MiB, far more than a pipe holds
 	cmd := h.command("exports", "download-csv", "--poll-interval", "1ms")
-	var stderr bytes.Buffer
+	var stderr syncBuffer // read before the process ends
 	cmd.Stderr = &stderr
 	stdout, err := cmd.StdoutPipe()
 	require.NoError(t, err)
