@@ -18,7 +18,9 @@ var jobsCommands = []command{
 			return show(func(ctx context.Context, c *call) (*mammoth.Job, error) { return c.client.Jobs.GetJob(ctx, c.id) })
 		}},
 	{name: "wait", argName: "JOB_ID", summary: "Wait for a job to finish",
-		doc: "Exits 0 when the job succeeds and 5 when it fails.",
+		doc: "Exits 0 when the job succeeds and 5 when it fails. The global --timeout bounds\n" +
+			"the wait (exit 124); stopping the wait, by --timeout or Ctrl-C, does not stop\n" +
+			"the job.",
 		setup: func(fs *flag.FlagSet) action {
 			var w waitFlags
 			w.register(fs)

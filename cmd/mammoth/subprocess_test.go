@@ -92,8 +92,9 @@ func TestProcess_SignalsDuringCleanupWait(t *testing.T) {
 	skipWithoutSignals(t)
 	h := newHarness(t)
 	stallCSV(t, h.srv, bytes.Repeat([]byte("y\n"), 1<<19))
-	// The deletion takes a second: long enough to be signalled during.
-	h.srv.InjectFault(mammothtest.Fault{Route: mammothtest.RouteDeleteExport, Delay: time.Second})
+	// The deletion takes 3 s, long enough to be signalled during, within
+	// the SDK's 5 s bound on cleanup.
+	h.srv.InjectFault(mammothtest.Fault{Route: mammothtest.RouteDeleteExport, Delay: 3 * time.Second})
 	dir := t.TempDir()
 	out := filepath.Join(dir, "sales.csv")
 	cmd := h.command("exports", "download-csv", "--poll-interval", "1ms", "--out", out)
