@@ -33,9 +33,9 @@ func setupDownload(fs *flag.FlagSet) action {
 	fs.BoolVar(&opts.IncludeHidden, "include-hidden", false, "also export hidden columns")
 	fs.BoolVar(&opts.KeepExport, "keep-export", false, "keep the temporary export in the pipeline")
 	var poll time.Duration
-	fs.Var((*durationFlag)(&poll), "poll-interval", "pause of this `duration` between polls of the export's job (default 2s; 250ms with --demo)")
+	fs.Var((*durationFlag)(&poll), "poll-interval", pollUsage)
 	return func(ctx context.Context, c *call) error {
-		opts.Wait = &mammoth.WaitOptions{PollInterval: c.pollInterval(poll)}
+		opts.Wait = &mammoth.WaitOptions{PollInterval: poll}
 		t, err := openOut(*out, c.env.stdout)
 		if err != nil {
 			return err
