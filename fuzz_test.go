@@ -89,7 +89,7 @@ func FuzzDecodeJob(f *testing.F) {
 		if job.Status == "" {
 			t.Fatalf("a job without a status was accepted: %q", data)
 		}
-		if failureReason(job) == "" {
+		if failureReason(job, newMasker(testSecret)) == "" {
 			t.Fatal("a failure always has a reason")
 		}
 		_, _ = job.ResponseObject()
@@ -135,7 +135,7 @@ func FuzzAPIError(f *testing.F) {
 	f.Add(422, []byte(`{"status_code":422,"detail":[{"loc":["body"],"msg":"x"}],"extra":[1]}`))
 	f.Add(502, []byte(`<html>502</html>`))
 	f.Fuzz(func(t *testing.T, status int, body []byte) {
-		e := newAPIError("GET", "/p", status, body, 0)
+		e := newAPIError(newMasker(testSecret), "GET", "/p", status, body, 0)
 		if e.StatusCode != status || !bytes.Equal(e.Body, body) {
 			t.Fatal("status and body are kept as sent")
 		}
