@@ -258,3 +258,21 @@ func TestResolve_StopsWhenTheContextIsCancelled(t *testing.T) {
 	require.ErrorIs(t, err, context.Canceled)
 	assert.False(t, errors.Is(err, mammoth.ErrNotFound))
 }
+
+func TestResolve_TellsApartFoldersOfTheSameIDInTwoProjects(t *testing.T) {
+	t.Parallel()
+	srv := mammothtest.NewServer()
+	t.Cleanup(srv.Close)
+	for _, p := range []int{1, 2} {
+		srv.AddFolder(3, p, 1, 0, "Same id")
+		srv.AddDataset(3, p, 10*p, 1, "")
+	}
+	srv.AddDataview(mammoth.DataviewRef{WorkspaceID: 3, ProjectID: 1, DatasetID: 10, DataviewID: 5})
+	want := mammoth.DataviewRef{WorkspaceID: 3, ProjectID: 2, DatasetID: 20, DataviewID: 6}
+	srv.AddDataview(want)
+	client, err := mammoth.NewClient(srv.APIKey(), srv.APISecret(), mammoth.WithBaseURL(srv.URL()))
+	require.NoError(t, err)
+	got, err := client.Dataviews.Resolve(context.Background(), 3, 6, nil)
+	require.NoError(t, err)
+	assert.Equal(t, want, got)
+}
