@@ -34,8 +34,10 @@ func setupDownload(fs *flag.FlagSet) action {
 	fs.BoolVar(&opts.KeepExport, "keep-export", false, "keep the temporary export in the pipeline")
 	var poll time.Duration
 	fs.Var((*durationFlag)(&poll), "poll-interval", "pause of this `duration` between polls of the export's job (default 2s; 250ms with --demo)")
+	where := addWhere(fs)
 	return func(ctx context.Context, c *call) error {
 		opts.Wait = &mammoth.WaitOptions{PollInterval: c.pollInterval(poll)}
+		opts.Condition = where.cond
 		t, err := openOut(*out, c.env.stdout)
 		if err != nil {
 			return err
