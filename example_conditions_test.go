@@ -221,7 +221,7 @@ func ExampleCondition_Validate() {
 	// Output: mammoth: invalid Condition: column "status" EQ: want {"VALUE": …} or {"COLUMN": …}, got "active"
 }
 
-func ExampleDataviewsService_ResolveCondition() {
+func ExampleDataviewsService_ResolveCondition_unknownColumn() {
 	srv, ref := conditionsFake()
 	defer srv.Close()
 	client := srv.Client()

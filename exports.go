@@ -391,7 +391,7 @@ func (body *changeBody) change(op string, resp *response) (*ExportChange, error)
 	case body.TriggerID != nil:
 		return &ExportChange{Modification: &PipelineExportsModificationResp{
 			TriggerID: *body.TriggerID, Status: body.Status, FutureID: body.FutureID,
-		}}, nil
+		}, Pending: resp.StatusCode == http.StatusCreated && heldInDraft(body.Status)}, nil
 	case body.Job != nil:
 		return &ExportChange{Job: body.Job}, nil
 	case resp.StatusCode == http.StatusCreated:
@@ -399,6 +399,16 @@ func (body *changeBody) change(op string, resp *response) (*ExportChange, error)
 	}
 	// A 200 may carry any object (a delete answers so); nothing to report.
 	return &ExportChange{}, nil
+}
+
+// heldInDraft reports whether a 201's status says the change was taken,
+// which for a 201 means held in a draft.
+func heldInDraft(st ExportStatus) bool {
+	switch st {
+	case ExportStatusAdded, ExportStatusEdited, ExportStatusDeleted, ExportStatusSuspended:
+		return true
+	}
+	return false
 }
 
 // S3ExportRequest describes an export of the dataview to a file in

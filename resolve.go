@@ -31,11 +31,19 @@ type DataviewNotFoundError struct {
 
 // Error says which dataview was not found and where it was looked for.
 func (e *DataviewNotFoundError) Error() string {
-	where := "any of the " + strconv.Itoa(e.Projects) + " projects of workspace " + strconv.Itoa(e.WorkspaceID)
+	where := "any of the " + count(e.Projects, "project") + " of workspace " + strconv.Itoa(e.WorkspaceID)
 	if e.ProjectID != 0 {
 		where = "project " + strconv.Itoa(e.ProjectID) + " of workspace " + strconv.Itoa(e.WorkspaceID)
 	}
-	return fmt.Sprintf("mammoth: dataview %d not found in %s (%d folders searched)", e.DataviewID, where, e.Folders)
+	return fmt.Sprintf("mammoth: dataview %d not found in %s (%s searched)", e.DataviewID, where, count(e.Folders, "folder"))
+}
+
+// count writes n things, in the singular for one.
+func count(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return strconv.Itoa(n) + " " + thing + "s"
 }
 
 // Is makes the error match [ErrNotFound].

@@ -245,3 +245,19 @@ func TestJobDurationZeroOrNegativeMeansPollsAlone(t *testing.T) {
 		assert.Equal(t, mammoth.JobStatusSuccess, jobStatus(t, c, change.Job.ID))
 	}
 }
+
+// The README's example of a fast retried-429 test with a client of one's
+// own.
+func TestReadmeRetried429WithTinyBackoffs(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t)
+	srv.InjectFault(mammothtest.Fault{Route: mammothtest.RouteListExports, Status: 429, Count: 2})
+	client, err := mammoth.NewClient(srv.APIKey(), srv.APISecret(),
+		mammoth.WithBaseURL(srv.URL()),
+		mammoth.WithPollInterval(time.Millisecond),
+		mammoth.WithRetryPolicy(mammoth.RetryPolicy{MaxRetries: 3, MinBackoff: time.Millisecond, MaxBackoff: 10 * time.Millisecond}))
+	require.NoError(t, err)
+	_, err = client.Exports.ListExports(context.Background(), testRef, nil)
+	require.NoError(t, err)
+	assert.Equal(t, 3, srv.RequestCount(mammothtest.RouteListExports))
+}

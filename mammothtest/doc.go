@@ -129,6 +129,60 @@
 // datasets internal_dataset exports create from 9001, in the order they are
 // made.
 //
+// # Finding dataviews
+//
+// [Server.AddDataview] also makes the dataview's workspace, project and
+// dataset, named "Workspace N", "Project N", "Dataset N" and "Dataview N",
+// with the dataset at the project's top level. [Server.AddWorkspace],
+// [Server.AddProject], [Server.AddFolder], [Server.AddDataset] and
+// [Server.NameDataview] name them and place datasets in folders nested to
+// any depth. Every dataview has columns after each step of its pipeline:
+// by default one step, the columns of [DefaultCSV]'s header;
+// [Server.SetColumns] sets the last step's and [Server.SetPipelineColumns]
+// every step's. [Server.Columns] returns the last step's, the names a
+// dataview's CSV header holds.
+//
+// GET /api/v2/workspaces answers {"workspaces", "limit", "offset", "next"}
+// sorted by name (limit 1 to 100, default 10); GET …/projects answers
+// {"projects", …} by id (limit 0 to 100, default 10); GET …/datasets
+// answers {"datasets", …} of DsInfo objects by id (limit 0 to 100, default
+// 50), filtered by the comma lists id, name and status. GET
+// …/datasets/{d}/dataviews answers {"dataviews": [...], "total", "limit",
+// "offset"} (no "next"; limit at least 1, default 50), each dataview in the
+// standard fields at sequence 0. "next" is "" on a last page, else a link
+// in the form [WithNextLink] sets ([NextLinkNone] applies to export pages
+// only). Other sort orders than the default are accepted and ignored.
+//
+// The four browse endpoints (GET /api/v2/browse, /workspaces/{w}/browse,
+// …/projects/{p}/browse, …/projects/{p}/folders/{f}/browse) answer
+// {"resources", "limit", "offset", "next"}, paged like the lists (limit 0
+// to 100, default 10). Resources are workspaces, projects (type
+// "project"), folders ("label"), datasets ("datasource") and dataviews
+// ("dataview"): the root lists workspaces, a workspace its projects, a
+// project or folder its folders and datasets directly inside it (not the
+// folder itself), by id. At level=2 (the default) each resource carries
+// its complete "children" (a dataset's are its dataviews), without theirs;
+// level=1 leaves them out. name, browse_type and ids filter the resources;
+// include_hidden and permissions are checked as booleans.
+//
+// GET P answers the DataviewInfo of the dataview, its columns in
+// "metadata" as {"display_name", "internal_name", "type", "order"} at the
+// step "sequence" asks (default 0, the source's; beyond the last step is
+// 400). "fields" takes __min, __standard (the default), __full (adding
+// draft_mode, is_pipeline_running, pipeline_autorun_enabled,
+// pipeline_status and taskwise_info, keyed "1" to the last task's sequence,
+// each {"sequence", "metadata"}) and field names. While
+// [Server.AnswerDataviewWithJobs] says so it answers 202 {"job": {...}}
+// instead, with a job ("get_dataview_info") that succeeds when polled.
+//
+// GET …/projects/{p}/workflows/workspace-exports answers a bare array of
+// every export of the project's dataviews, all fields, by dataview id and
+// then export id.
+//
+// An unknown workspace, project, folder, dataset or dataview is 404 on
+// these routes too (where the API's schema declares 400 or 403 for some of
+// them: the API's own clients have seen 404s from folder browses).
+//
 // # Outside Go tests
 //
 // [WithListener] puts the API on an address of your choosing, so that

@@ -35,6 +35,8 @@ type Server struct {
 	now         func() time.Time
 	logSize     int
 	apiListener net.Listener // WithListener's, or nil
+	// stepDuration is how long a step of a pipeline run lasts, or 0.
+	stepDuration time.Duration
 
 	mu            sync.Mutex
 	dataviews     map[mammoth.DataviewRef]*dataview
@@ -42,6 +44,7 @@ type Server struct {
 	lastJobID     int
 	lastExportID  int
 	lastDatasetID int
+	lastTaskID    int
 	failAll       *JobFailure
 	failNext      int
 	failNextWith  JobFailure
@@ -161,6 +164,7 @@ func NewServer(opts ...Option) *Server {
 		lastExportID:  100,
 		lastJobID:     5000,
 		lastDatasetID: 9000,
+		lastTaskID:    3000,
 	}
 	for _, opt := range opts {
 		if opt != nil {
@@ -234,6 +238,7 @@ func (s *Server) apiHandler() http.Handler {
 	const export = exports + "/{export_id}"
 	const publish = p + "/publish-to-db"
 	const jobs = basePath + "/jobs"
+	const pipe = p + "/pipeline"
 	mux := http.NewServeMux()
 	for _, rt := range []struct {
 		pattern string
@@ -249,6 +254,11 @@ func (s *Server) apiHandler() http.Handler {
 		{"PATCH " + publish, RouteUpdatePublishToDB, s.handleUpdatePublish},
 		{"GET " + jobs + "/{job_id}", RouteGetJob, s.handleGetJob},
 		{"GET " + jobs, RouteGetJobs, s.handleGetJobs},
+		{"GET " + pipe, RouteGetPipeline, s.handleGetPipeline},
+		{"PATCH " + pipe, RouteEditPipeline, s.handleEditPipeline},
+		{"POST " + pipe + "/rerun", RouteRunPipeline, s.handleRunPipeline},
+		{"GET " + pipe + "/items", RouteListItems, s.handleListItems},
+		{"POST " + p + "/draft-mode", RouteDraftCommand, s.handleDraftCommand},
 	} {
 		mux.Handle(rt.pattern, s.serve(endpoint{route: rt.route, auth: true}, rt.h))
 	}
@@ -256,7 +266,7 @@ func (s *Server) apiHandler() http.Handler {
 	// A known path with another method is 405; anything else is 404. Both
 	// have the API's error body and need no credentials.
 	unknown := endpoint{route: RouteUnknown}
-	for _, pattern := range []string{exports, export, publish, jobs, jobs + "/{job_id}"} {
+	for _, pattern := range []string{exports, export, publish, jobs, jobs + "/{job_id}", pipe, pipe + "/rerun", pipe + "/items", p + "/draft-mode"} {
 		mux.Handle(pattern, s.serve(unknown, func(w http.ResponseWriter, r *http.Request, _ []byte) {
 			writeError(w, http.StatusMethodNotAllowed, "Method Not Allowed", nil)
 		}))

@@ -23,6 +23,8 @@ type dataview struct {
 	subSeq      map[int]int
 	csv         csvSource
 	publication *Publication
+	// pipeline is made on first use; see dataview.pipe.
+	pipeline *pipeline
 }
 
 // viewCache holds the last filtered or sorted list of a dataview's exports.

@@ -176,16 +176,21 @@ func invoke(ctx context.Context, e *env, g *globals, cmd *command, args []string
 	}
 	// Progress would garble the request log, which goes to stderr too.
 	c.progress = !g.verbose && e.isTerminal(e.stderr)
-	var closeDemo func()
-	c.sizes = &lengthRecorder{base: http.DefaultTransport}
-	if c.client, closeDemo, err = connect(e, g, c.ref.WorkspaceID, c.sizes); err != nil {
-		return err
+	if !cmd.offline {
+		var closeDemo func()
+		c.sizes = &lengthRecorder{base: http.DefaultTransport}
+		if c.client, closeDemo, err = connect(e, g, c.ref.WorkspaceID, c.sizes); err != nil {
+			return err
+		}
+		defer closeDemo()
 	}
-	defer closeDemo()
 	if g.timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeoutCause(ctx, g.timeout, timedOut{g.timeout})
 		defer cancel()
+	}
+	if err := c.findRef(ctx, ids, g.verbose); err != nil {
+		return classify(ctx, err, subjectOf(cmd, c))
 	}
 	if err := act(ctx, c); err != nil {
 		ce := classify(ctx, err, subjectOf(cmd, c))
@@ -245,6 +250,9 @@ type idFlag struct {
 type idFlags struct {
 	ids      []idFlag
 	required bool
+	// lookup lets --project and --dataset be left out: findRef asks the
+	// API for them.
+	lookup bool
 }
 
 var allIDs = []idFlag{
@@ -254,8 +262,9 @@ var allIDs = []idFlag{
 	{name: "dataview", env: "MAMMOTH_DATAVIEW_ID"},
 }
 
-// dataviewIDs are the four ids of a dataview, all required.
-func dataviewIDs() *idFlags { return &idFlags{ids: slices.Clone(allIDs), required: true} }
+// dataviewIDs are the four ids of a dataview: --workspace and --dataview
+// required, --project and --dataset found when left out.
+func dataviewIDs() *idFlags { return &idFlags{ids: slices.Clone(allIDs), required: true, lookup: true} }
 
 // workspaceID is the workspace id alone, optional.
 func workspaceID() *idFlags { return &idFlags{ids: slices.Clone(allIDs[:1])} }
@@ -287,7 +296,7 @@ func (f *idFlags) resolve(getenv func(string) string, demo bool) (mammoth.Datavi
 			vals[i] = id.v
 		case demo:
 			vals[i] = demoIDs[i]
-		case f.required:
+		case f.required && !(f.lookup && (id.name == "project" || id.name == "dataset")):
 			missing = append(missing, "--"+id.name)
 		}
 	}

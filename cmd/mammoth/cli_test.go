@@ -458,7 +458,9 @@ func completionScript(t *testing.T, shell string) (path, script string) {
 func TestCompletion(t *testing.T) {
 	t.Parallel()
 	cases := []struct{ line, want string }{
-		{"mammoth ", "exports jobs help completion --demo --help --output --timeout --verbose --version"},
+		{"mammoth ", "exports jobs workspaces projects datasets dataviews fake-server help completion --demo --help --output --timeout --verbose --version"},
+		{"mammoth fake-server --j", "--job-duration --job-polls"},
+		{"mammoth help f", "fake-server"},
 		{"mammoth ex", "exports"},
 		{"mammoth --output ", "table json jsonl"},
 		{"mammoth --output json exports ", "list get add create-s3 create-dataset run suspend restore delete download-csv"},

@@ -22,6 +22,9 @@ type command struct {
 	// setup registers the command's own flags and returns its action,
 	// which reads them.
 	setup func(fs *flag.FlagSet) action
+	// offline is set for a command that does not talk to the API: it gets
+	// no client.
+	offline bool
 }
 
 // action carries out a command once its flags are parsed and the client

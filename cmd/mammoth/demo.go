@@ -65,10 +65,5 @@ func seedDemo(srv *mammothtest.Server) {
 		},
 	)
 	srv.SetCSV(demoRef, []byte(demoCSV))
-	srv.SetColumns(demoRef, []mammoth.Column{
-		{DisplayName: "region", InternalName: "column_1", Type: mammoth.ColumnTypeText},
-		{DisplayName: "month", InternalName: "column_2", Type: mammoth.ColumnTypeText},
-		{DisplayName: "orders", InternalName: "column_3", Type: mammoth.ColumnTypeNumeric},
-		{DisplayName: "revenue", InternalName: "column_4", Type: mammoth.ColumnTypeNumeric},
-	})
+	seedDemoTree(srv)
 }

@@ -99,6 +99,8 @@ func TestGolden(t *testing.T) {
 		{name: "help_command", cmdline: "help exports list"},
 		{name: "help_add", cmdline: "exports add --help"},
 		{name: "help_unknown", cmdline: "help nothing"},
+		{name: "help_fake_server", cmdline: "fake-server --help"},
+		{name: "help_download_csv", cmdline: "help exports download-csv"},
 		{name: "completion_bash", cmdline: "completion bash"},
 		{name: "completion_zsh", cmdline: "completion zsh"},
 		{name: "completion_fish", cmdline: "completion fish"},

@@ -21,6 +21,11 @@ type group struct {
 var groups = []group{
 	{name: "exports", ids: dataviewIDs, commands: exportsCommands},
 	{name: "jobs", ids: workspaceID, commands: jobsCommands},
+	{name: "workspaces", commands: workspacesCommands},
+	{name: "projects", ids: idsUpTo(1), commands: projectsCommands},
+	{name: "datasets", ids: idsUpTo(2), commands: datasetsCommands},
+	{name: "dataviews", commands: dataviewsCommands},
+	{name: "fake-server", commands: fakeServerCommands},
 }
 
 // commands is every command of every group, in the order help lists them.
@@ -31,7 +36,10 @@ func allCommands(groups []group) []*command {
 	for _, g := range groups {
 		for i := range g.commands {
 			c := g.commands[i]
-			c.group, c.ids = g.name, g.ids
+			c.group = g.name
+			if c.ids == nil { // a command may take other ids than its group's
+				c.ids = g.ids
+			}
 			all = append(all, &c)
 		}
 	}

@@ -16,6 +16,7 @@ Usage:
   mammoth [global flags] <command> <subcommand> [flags] [args]
   mammoth help [command]
   mammoth completion bash|zsh
+  mammoth fake-server [flags]
 
 Commands:
 `
@@ -36,6 +37,10 @@ Global flags, before the command or anywhere after the subcommand:
 
 Flags come as --name value or --name=value; boolean filters as --runnable or
 --runnable=false. Arguments may stand before, between or after the flags.
+
+A dataview is named by --workspace and --dataview, as in the app's URL: the
+project and dataset are then found by browsing the workspace (--verbose says
+where); --project and --dataset skip the search.
 
 Environment:
   MAMMOTH_API_KEY, MAMMOTH_API_SECRET  credentials (required without --demo)
