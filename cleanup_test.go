@@ -20,7 +20,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-var fastDownload = &mammoth.DownloadCSVOptions{Wait: &mammoth.WaitOptions{PollInterval: time.Millisecond}}
+var fastWait = &mammoth.DownloadCSVOptions{Wait: &mammoth.WaitOptions{PollInterval: time.Millisecond}}
 
 // TestDownloadCSV_AddWhoseOutcomeIsUnknownIsFoundAndRemoved: the add failed
 // in a way that leaves it unknown whether the export was added. DownloadCSV
@@ -53,7 +53,7 @@ func TestDownloadCSV_AddWhoseOutcomeIsUnknownIsFoundAndRemoved(t *testing.T) {
 			fault.Route = mammothtest.RouteAddExport
 			srv.InjectFault(fault)
 
-			n, err := client.Exports.DownloadCSV(context.Background(), ref, io.Discard, fastDownload)
+			n, err := client.Exports.DownloadCSV(context.Background(), ref, io.Discard, fastWait)
 			require.Error(t, err)
 			assert.Zero(t, n)
 			var cleanup *mammoth.CleanupError
@@ -101,7 +101,7 @@ func TestDownloadCSV_ContextEndingDuringTheAddOrTheWaitStillRemovesTheExport(t *
 		srv, client, ref := fakeAPI(quickRetries, mammoth.WithHTTPClient(&http.Client{Transport: rt}))
 		defer srv.Close()
 
-		_, err := client.Exports.DownloadCSV(ctx, ref, io.Discard, fastDownload)
+		_, err := client.Exports.DownloadCSV(ctx, ref, io.Discard, fastWait)
 		assert.ErrorIs(t, err, context.Canceled)
 		assert.Equal(t, 1, srv.RequestCount(mammothtest.RouteAddExport))
 		assert.Empty(t, srv.Exports(ref), "the export the add made is gone")
@@ -173,7 +173,7 @@ func TestDownloadCSV_CompleteDownloadWhoseCleanupFailedIsACleanupError(t *testin
 		srv.InjectFault(mammothtest.Fault{Route: mammothtest.RouteDeleteExport, Status: 403, Count: -1})
 
 		var out bytes.Buffer
-		n, err := client.Exports.DownloadCSV(context.Background(), ref, &out, fastDownload)
+		n, err := client.Exports.DownloadCSV(context.Background(), ref, &out, fastWait)
 		assert.Equal(t, csv, out.String())
 		assert.EqualValues(t, len(csv), n)
 		cleanup, ok := err.(*mammoth.CleanupError)
@@ -197,7 +197,7 @@ func TestDownloadCSV_CompleteDownloadWhoseCleanupFailedIsACleanupError(t *testin
 		srv.InjectFault(mammothtest.Fault{Route: mammothtest.RouteDownload, Status: 403, Count: -1})
 		srv.InjectFault(mammothtest.Fault{Route: mammothtest.RouteDeleteExport, Status: 400, Count: -1})
 
-		_, err := client.Exports.DownloadCSV(context.Background(), ref, io.Discard, fastDownload)
+		_, err := client.Exports.DownloadCSV(context.Background(), ref, io.Discard, fastWait)
 		var cleanup *mammoth.CleanupError
 		require.ErrorAs(t, err, &cleanup)
 		assert.False(t, cleanup.Complete)
@@ -213,7 +213,7 @@ func TestDownloadCSV_CompleteDownloadWhoseCleanupFailedIsACleanupError(t *testin
 		srv.InjectFault(mammothtest.Fault{Route: mammothtest.RouteAddExport, Status: 500, AfterHandling: true})
 		srv.InjectFault(mammothtest.Fault{Route: mammothtest.RouteListExports, Status: 403, Count: -1})
 
-		_, err := client.Exports.DownloadCSV(context.Background(), ref, io.Discard, fastDownload)
+		_, err := client.Exports.DownloadCSV(context.Background(), ref, io.Discard, fastWait)
 		var cleanup *mammoth.CleanupError
 		require.ErrorAs(t, err, &cleanup)
 		assert.Zero(t, cleanup.ExportID)
@@ -224,11 +224,15 @@ func TestDownloadCSV_CompleteDownloadWhoseCleanupFailedIsACleanupError(t *testin
 	})
 }
 
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(b []byte) (int, error) { return f(b) }
+
 // TestDownloadCSV_TypedNilWriterIsRefusedBeforeAnythingIsSent.
 func TestDownloadCSV_TypedNilWriterIsRefusedBeforeAnythingIsSent(t *testing.T) {
 	t.Parallel()
-	type writerFunc func([]byte) (int, error)
 	for name, w := range map[string]io.Writer{
+		"(writerFunc)(nil)":       writerFunc(nil),
 		"nil":                     nil,
 		"(*os.File)(nil)":         (*os.File)(nil),
 		"(*bytes.Buffer)(nil)":    (*bytes.Buffer)(nil),
@@ -293,7 +297,7 @@ func TestDownloadCSV_PlainHTTPLinkFromAnHTTPSAPIIsRefused(t *testing.T) {
 			require.NoError(t, err)
 
 			var out bytes.Buffer
-			_, err = client.Exports.DownloadCSV(context.Background(), mammoth.DataviewRef{WorkspaceID: 1, ProjectID: 1, DataviewID: 1}, &out, fastDownload)
+			_, err = client.Exports.DownloadCSV(context.Background(), mammoth.DataviewRef{WorkspaceID: 1, ProjectID: 1, DataviewID: 1}, &out, fastWait)
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), "http")
 			assert.Zero(t, fileHits.Load(), "nothing was fetched in plain http")
@@ -406,7 +410,7 @@ func TestExports_NullEntryInAPageIsADecodeErrorNeverANilExport(t *testing.T) {
 			}
 		}
 		var n int64
-		assert.NotPanics(t, func() { n, err = client.Exports.DownloadCSV(context.Background(), anyRef, io.Discard, fastDownload) })
+		assert.NotPanics(t, func() { n, err = client.Exports.DownloadCSV(context.Background(), anyRef, io.Discard, fastWait) })
 		assert.Zero(t, n)
 		var cleanup *mammoth.CleanupError
 		require.ErrorAs(t, err, &cleanup, "its search for the export failed, and says so")

@@ -413,7 +413,7 @@ func (c *Client) do(ctx context.Context, r *request, out any) (*response, error)
 		mayHaveActed = mayHaveActed || v.acted
 		retryable, reason := v.retry, v.reason
 		if ctxErr := ctx.Err(); ctxErr != nil {
-			return nil, fmt.Errorf("mammoth: %s %s: %w", r.method, c.mask.str(u.Path), ctxErr)
+			return nil, fmt.Errorf("mammoth: %s %s: %w", r.method, c.shownPath(r, u), ctxErr)
 		}
 		if !retryable || attempt > c.retry.MaxRetries {
 			if retryable {
@@ -435,7 +435,7 @@ func (c *Client) do(ctx context.Context, r *request, out any) (*response, error)
 		}
 		c.log(ctx, "mammoth: retrying", r, u, attempt, slog.String("reason", reason), slog.Duration("wait", wait))
 		if err := c.sleep(ctx, wait); err != nil {
-			return nil, fmt.Errorf("mammoth: %s %s: %w", r.method, c.mask.str(u.Path), err)
+			return nil, fmt.Errorf("mammoth: %s %s: %w", r.method, c.shownPath(r, u), err)
 		}
 	}
 }
@@ -472,7 +472,7 @@ func (c *Client) setHeaders(h http.Header, r *request, hasBody, withCreds bool) 
 // body.
 func (c *Client) attempt(ctx context.Context, r *request, tmpl *http.Request, payload []byte, out any) (*response, verdict, error) {
 	u := tmpl.URL
-	path := c.mask.str(u.Path) // a download link's path comes from an answer
+	path := c.shownPath(r, u)
 	actx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	var timer *time.Timer
@@ -537,8 +537,8 @@ func (c *Client) attempt(ctx context.Context, r *request, tmpl *http.Request, pa
 		return resp, verdict{}, nil
 	}
 
-	data, release, err := readSuccessBody(hresp)
-	defer release()
+	data, buf, err := readSuccessBody(hresp)
+	defer putBuffer(buf)
 	switch {
 	case errors.Is(err, errBodyTooLarge):
 		return nil, verdict{acted: true}, &DecodeError{Operation: r.op, StatusCode: hresp.StatusCode, Err: err}
@@ -567,6 +567,15 @@ func (c *Client) attempt(ctx context.Context, r *request, tmpl *http.Request, pa
 		}
 	}
 	return resp, verdict{}, nil
+}
+
+// shownPath is the request's path as errors and logs show it: a download
+// link comes from an answer, so the secret is masked in it.
+func (c *Client) shownPath(r *request, u *url.URL) string {
+	if r.rawURL != "" {
+		return c.mask.str(u.Path)
+	}
+	return u.Path
 }
 
 // sendTrace records, through httptrace, how far the transport got with an
@@ -754,7 +763,7 @@ func (c *Client) logWith(ctx context.Context, msg string, r *request, u *url.URL
 	base := []slog.Attr{
 		slog.String("op", r.op),
 		slog.String("method", r.method),
-		slog.String("path", c.mask.str(u.Path)),
+		slog.String("path", c.shownPath(r, u)),
 		slog.Int("attempt", attempt),
 	}
 	c.logger.LogAttrs(ctx, slog.LevelDebug, msg, append(base, attrs...)...)

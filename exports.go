@@ -666,19 +666,19 @@ func (s *ExportsService) RestoreExport(ctx context.Context, ref DataviewRef, exp
 // may be a job (202), a modification response (200, or 201 when the export
 // could not be deleted or was deleted in draft mode), or empty.
 //
-// A delete is retried like any idempotent request. When a retry gets 404
-// after an attempt that may have acted (a 500, 502, 504 or 408 answer, or a
-// connection lost after the request may have been sent), that attempt
-// deleted the export: DeleteExport returns an empty ExportChange (no
-// Modification, no Job) and a nil error. A 404 on the first attempt, or
-// after attempts the API refused (429, 503), is [ErrNotFound].
-//
 // The "discard" command ([PatchPathDiscard]) has the same effect: by the
 // API's documents both remove the export, and [mammothtest] treats them
 // alike. What discard adds is where it can be sent: in an
 // [ExportsService.EditExport] patch list, after other patches of the same
 // request, and in the pipeline's bulk command, which discards several
 // exports in one request.
+//
+// A delete is retried like any idempotent request. When a retry gets 404
+// after an attempt that may have acted (a 500, 502, 504 or 408 answer, or a
+// connection lost after the request may have been sent), that attempt
+// deleted the export: DeleteExport returns an empty ExportChange (no
+// Modification, no Job) and a nil error. A 404 on the first attempt, or
+// after attempts the API refused (429, 503), is [ErrNotFound].
 func (s *ExportsService) DeleteExport(ctx context.Context, ref DataviewRef, exportID int, opts *DeleteExportOptions) (*ExportChange, error) {
 	if err := ref.validate(); err != nil {
 		return nil, err
