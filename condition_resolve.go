@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/mammoth-io/mammoth-go/internal/condtree"
 )
@@ -98,7 +99,9 @@ func ambiguous(name string, found []Column, why string) error {
 	return &ValidationError{Field: "Condition", Reason: fmt.Sprintf("column %q is ambiguous: %s %s", name, quoteColumns(found), why)}
 }
 
-// unknownColumn names up to three columns closest to name.
+// unknownColumn names up to three columns whose display names are close
+// to name (by edit distance, ignoring case), or else the first columns of
+// the dataview.
 func unknownColumn(name string, cols []Column) error {
 	if len(cols) == 0 {
 		return &ValidationError{Field: "Condition", Reason: fmt.Sprintf("no column %q: the dataview has no columns", name)}
@@ -108,13 +111,24 @@ func unknownColumn(name string, cols []Column) error {
 		dist int
 	}
 	key := strings.ToLower(name)
-	all := make([]scored, len(cols))
-	for i, c := range cols {
-		all[i] = scored{c, editDistance(key, strings.ToLower(c.DisplayName))}
+	limit := max(2, utf8.RuneCountInString(key)/3)
+	var close []scored
+	for _, c := range cols {
+		if d := editDistance(key, strings.ToLower(c.DisplayName)); d <= limit {
+			close = append(close, scored{c, d})
+		}
 	}
-	slices.SortStableFunc(all, func(a, b scored) int { return cmp.Compare(a.dist, b.dist) })
+	if len(close) == 0 {
+		n := min(5, len(cols))
+		more := ""
+		if len(cols) > n {
+			more = fmt.Sprintf(" and %d more", len(cols)-n)
+		}
+		return &ValidationError{Field: "Condition", Reason: fmt.Sprintf("no column %q; the dataview's columns are %s%s", name, quoteColumns(cols[:n]), more)}
+	}
+	slices.SortStableFunc(close, func(a, b scored) int { return cmp.Compare(a.dist, b.dist) })
 	closest := make([]Column, 0, 3)
-	for _, s := range all[:min(3, len(all))] {
+	for _, s := range close[:min(3, len(close))] {
 		closest = append(closest, s.col)
 	}
 	return &ValidationError{Field: "Condition", Reason: fmt.Sprintf("no column %q; the closest are %s", name, quoteColumns(closest))}

@@ -57,9 +57,8 @@ func writeNode(b *strings.Builder, n *condtree.Node) {
 				b.WriteString(sep)
 			}
 			// A nested AND or OR keeps its own parentheses, so that the
-			// text reads back with the same structure.
-			paren := c.Kind == condtree.Or || (c.Kind == condtree.And && n.Kind == condtree.And)
-			writeGrouped(b, c, paren)
+			// text reads back with the same structure and reads plainly.
+			writeGrouped(b, c, c.Kind == condtree.And || c.Kind == condtree.Or)
 		}
 	case condtree.Not:
 		b.WriteString("not ")

@@ -323,6 +323,9 @@ func prepareSpec(ref DataviewRef, spec *AddExportSpec, field string) (*AddExport
 	case s.TriggerID != nil && *s.TriggerID < 0:
 		return nil, &ValidationError{Field: field + ".TriggerID", Reason: "must not be negative"}
 	}
+	if err := Condition(s.Condition).Err(); err != nil {
+		return nil, &ValidationError{Field: field + ".Condition", Reason: err.(*ValidationError).Reason}
+	}
 	if !s.HandlerType.IsKnown() {
 		if _, raw := s.TargetProperties.(RawTargetProperties); !raw && !isNil(s.TargetProperties) {
 			return nil, &ValidationError{Field: field + ".HandlerType", Reason: fmt.Sprintf("%q is not a known handler type", s.HandlerType)}

@@ -241,6 +241,11 @@ func (s *Server) handleAddExport(w http.ResponseWriter, r *http.Request, body []
 		writeNotFound(w)
 		return
 	}
+	if msg := s.conditionProblemLocked(ref, spec.Condition); msg != "" {
+		s.mu.Unlock()
+		writeProblems(w, r, problems{{Message: msg, Key: "condition", Source: "body"}})
+		return
+	}
 	if spec.ValidateOnly {
 		s.mu.Unlock()
 		m := modification{}
@@ -383,6 +388,11 @@ func (s *Server) handleEditExport(w http.ResponseWriter, r *http.Request, body [
 	if msg := rehearse(e, patches); msg != "" {
 		s.mu.Unlock()
 		writeError(w, http.StatusBadRequest, msg, nil)
+		return
+	}
+	if cp := s.patchConditionProblemsLocked(ref, patches); len(cp) > 0 {
+		s.mu.Unlock()
+		writeProblems(w, r, cp)
 		return
 	}
 	if dv.pipe().draft.Active() {

@@ -34,8 +34,10 @@ func setupDownload(fs *flag.FlagSet) action {
 	fs.BoolVar(&opts.KeepExport, "keep-export", false, "keep the temporary export in the pipeline")
 	var poll time.Duration
 	fs.Var((*durationFlag)(&poll), "poll-interval", pollUsage)
+	where := addWhere(fs)
 	return func(ctx context.Context, c *call) error {
 		opts.Wait = &mammoth.WaitOptions{PollInterval: poll}
+		opts.Condition = where.cond
 		t, err := openOut(*out, c.env.stdout)
 		if err != nil {
 			return err

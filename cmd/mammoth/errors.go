@@ -206,6 +206,7 @@ func flagFor(field string) string {
 		"API key":                                  "$MAMMOTH_API_KEY",
 		"API secret":                               "$MAMMOTH_API_SECRET",
 		"API credentials":                          "$MAMMOTH_API_KEY or $MAMMOTH_API_SECRET",
+		"Condition":                                "--where",
 	}
 	if name, ok := names[field]; ok {
 		return name
