@@ -25,7 +25,7 @@ const (
 // one dataview. The last holds folders 11 > 12 > 13; folder 13 holds 40
 // entries: folders 14 and 15, then datasets 603 to 640, the last of which
 // holds the dataview looked for among others.
-func bigTree(t *testing.T) (*mammothtest.Server, *mammoth.Client) {
+func bigTree(t testing.TB) (*mammothtest.Server, *mammoth.Client) {
 	t.Helper()
 	srv := mammothtest.NewServer()
 	t.Cleanup(srv.Close)
@@ -275,4 +275,18 @@ func TestResolve_TellsApartFoldersOfTheSameIDInTwoProjects(t *testing.T) {
 	got, err := client.Dataviews.Resolve(context.Background(), 3, 6, nil)
 	require.NoError(t, err)
 	assert.Equal(t, want, got)
+}
+
+// BenchmarkResolve_150Projects measures a search of the whole big tree,
+// cache off: 153 requests against the in-memory fake.
+func BenchmarkResolve_150Projects(b *testing.B) {
+	srv, _ := bigTree(b)
+	client, err := mammoth.NewClient(srv.APIKey(), srv.APISecret(), mammoth.WithBaseURL(srv.URL()), mammoth.WithResolveCache(0))
+	require.NoError(b, err)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := client.Dataviews.Resolve(context.Background(), bigWorkspace, deepDataview, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
