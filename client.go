@@ -87,6 +87,7 @@ type Client struct {
 	retry             RetryPolicy
 	logger            *slog.Logger
 	workspaceID       int
+	resolved          *resolveCache // DataviewsService.Resolve's answers
 	pollInterval      time.Duration
 	sleepFn           func(context.Context, time.Duration) error
 
@@ -128,6 +129,7 @@ func NewClient(apiKey, apiSecret string, opts ...Option) (*Client, error) {
 		userAgent:  defaultUserAgent,
 		timeout:    defaultTimeout,
 		retry:      DefaultRetryPolicy(),
+		resolved:   newResolveCache(DefaultResolveCacheSize),
 	}
 	for _, opt := range opts {
 		if opt == nil {

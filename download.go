@@ -24,6 +24,12 @@ type DownloadCSVOptions struct {
 	// polling schedule (see [WaitOptions]) with no bound beyond the
 	// context's.
 	Wait *WaitOptions
+	// Condition selects the rows to download; nil or empty downloads every
+	// row. Columns may be named by display or internal name: a non-empty
+	// condition is resolved first with [DataviewsService.ResolveCondition]
+	// (one more request), and one it refuses is returned before any
+	// export is added.
+	Condition Condition
 }
 
 // cleanupTimeout bounds the removal of a temporary export: finding it (when
@@ -74,6 +80,13 @@ func (s *ExportsService) DownloadCSV(ctx context.Context, ref DataviewRef, w io.
 	if opts != nil {
 		o = *opts
 	}
+	if len(o.Condition) > 0 {
+		cond, err := s.client.Dataviews.ResolveCondition(ctx, ref, o.Condition)
+		if err != nil {
+			return 0, err
+		}
+		o.Condition = cond
+	}
 	d := &download{s: s, ref: ref, file: tempExportFile(ref)}
 	written, err := d.run(ctx, w, &o)
 	if o.KeepExport || !d.mayExist {
@@ -107,6 +120,7 @@ func (d *download) run(ctx context.Context, w io.Writer, o *DownloadCSVOptions) 
 		File:          d.file,
 		IncludeHidden: o.IncludeHidden,
 		TriggerType:   TriggerTypeNone,
+		Condition:     o.Condition,
 	})
 	d.mayExist = err == nil || addMayHaveActed(err)
 	if err != nil {

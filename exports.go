@@ -324,6 +324,9 @@ func prepareSpec(ref DataviewRef, spec *AddExportSpec, field string) (*AddExport
 	case s.TriggerID != nil && *s.TriggerID < 0:
 		return nil, &ValidationError{Field: field + ".TriggerID", Reason: "must not be negative"}
 	}
+	if err := Condition(s.Condition).Err(); err != nil {
+		return nil, &ValidationError{Field: field + ".Condition", Reason: err.(*ValidationError).Reason}
+	}
 	if !s.HandlerType.IsKnown() {
 		if _, raw := s.TargetProperties.(RawTargetProperties); !raw && !isNil(s.TargetProperties) {
 			return nil, &ValidationError{Field: field + ".HandlerType", Reason: fmt.Sprintf("%q is not a known handler type", s.HandlerType)}
@@ -389,7 +392,7 @@ func (body *changeBody) change(op string, resp *response) (*ExportChange, error)
 	case body.TriggerID != nil:
 		return &ExportChange{Modification: &PipelineExportsModificationResp{
 			TriggerID: *body.TriggerID, Status: body.Status, FutureID: body.FutureID,
-		}}, nil
+		}, Pending: resp.StatusCode == http.StatusCreated && heldInDraft(body.Status)}, nil
 	case body.Job != nil:
 		return &ExportChange{Job: body.Job}, nil
 	case resp.StatusCode == http.StatusCreated:
@@ -397,6 +400,16 @@ func (body *changeBody) change(op string, resp *response) (*ExportChange, error)
 	}
 	// A 200 may carry any object (a delete answers so); nothing to report.
 	return &ExportChange{}, nil
+}
+
+// heldInDraft reports whether a 201's status says the change was taken,
+// which for a 201 means held in a draft.
+func heldInDraft(st ExportStatus) bool {
+	switch st {
+	case ExportStatusAdded, ExportStatusEdited, ExportStatusDeleted, ExportStatusSuspended:
+		return true
+	}
+	return false
 }
 
 // S3ExportRequest describes an export of the dataview to a file in

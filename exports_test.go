@@ -266,7 +266,7 @@ func TestAddExport_AnswerShapes(t *testing.T) {
 		{name: "202 job", status: 202, body: `{"job":{"id":7,"status":"processing"}}`,
 			want: &ExportChange{Job: &Job{ID: 7, Status: JobStatusProcessing}}},
 		{name: "201 draft", status: 201, body: `{"trigger_id":12,"status":"added","future_id":99}`,
-			want: &ExportChange{Modification: &PipelineExportsModificationResp{TriggerID: 12, Status: ExportStatusAdded, FutureID: Ptr(99)}}},
+			want: &ExportChange{Modification: &PipelineExportsModificationResp{TriggerID: 12, Status: ExportStatusAdded, FutureID: Ptr(99)}, Pending: true}},
 		{name: "201 not added", status: 201, body: `{"trigger_id":0,"status":null,"future_id":null}`,
 			want: &ExportChange{Modification: &PipelineExportsModificationResp{TriggerID: 0}}},
 		{name: "204", status: 204, body: ``, want: &ExportChange{}},

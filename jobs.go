@@ -130,6 +130,10 @@ type WaitOptions struct {
 	// OnPoll, if set, is called with the job after every poll, finished or
 	// not, on the waiting goroutine: for progress reports.
 	OnPoll func(*Job)
+	// OnPipelinePoll is OnPoll's counterpart for the waits on a pipeline
+	// ([PipelinesService.WaitForPipeline], [PipelinesService.SubmitDraft]):
+	// called with the pipeline after every poll, settled or not.
+	OnPipelinePoll func(*Pipeline)
 }
 
 // WaitForJob polls a job until it finishes, on the schedule [WaitOptions]

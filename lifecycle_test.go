@@ -149,7 +149,7 @@ func TestDeleteExport_AnswerShapes(t *testing.T) {
 			&ExportChange{Modification: &PipelineExportsModificationResp{TriggerID: 8, Status: ExportStatusDeleted}}},
 		{"200 any object", 200, `{"status":"deleted"}`, &ExportChange{}},
 		{"201 draft", 201, `{"trigger_id":8,"status":"edited","future_id":4}`,
-			&ExportChange{Modification: &PipelineExportsModificationResp{TriggerID: 8, Status: ExportStatusEdited, FutureID: Ptr(4)}}},
+			&ExportChange{Modification: &PipelineExportsModificationResp{TriggerID: 8, Status: ExportStatusEdited, FutureID: Ptr(4)}, Pending: true}},
 		{"202 job", 202, `{"job":{"id":4,"status":"processing"}}`, &ExportChange{Job: &Job{ID: 4, Status: JobStatusProcessing}}},
 		{"204", 204, ``, &ExportChange{}},
 		{"200 empty", 200, ``, &ExportChange{}},

@@ -358,6 +358,19 @@ type ExportChange struct {
 	Modification *PipelineExportsModificationResp
 	// Job is set when the API answered 202: the change runs in the background.
 	Job *Job
+	// Pending is true when the change is held in the dataview's draft, not
+	// live: the API answered 201 with a modification whose status says the
+	// change was taken (added, edited, deleted or suspended). It goes live
+	// with [PipelinesService.SubmitDraft] and is dropped by
+	// [PipelinesService.DiscardDraft].
+	//
+	// The API cannot say more: a 201 means "not done, or done in draft",
+	// with no field to tell which, so a refusal that reports one of those
+	// statuses would also read as pending; and an edit in draft is answered
+	// 200, like a live edit, so Pending stays false for it. Where it
+	// matters, read Pipeline.DraftMode with [PipelinesService.GetPipeline]:
+	// "dirty" means changes are held.
+	Pending bool
 }
 
 // JobID returns the id of the job that carries out the change: Job.ID, or

@@ -1,149 +1,79 @@
 package mammoth
 
 import (
+	"bytes"
 	"encoding/json"
-	"fmt"
-	"math"
+	"flag"
 	"os"
 	"path/filepath"
-	"slices"
-	"sort"
 	"strings"
 	"testing"
 
+	"github.com/mammoth-io/mammoth-go/internal/schematest"
 	"github.com/stretchr/testify/require"
 )
 
-// openAPIPath is the API's own OpenAPI document, kept beside the project
-// rather than in it.
-var openAPIPath = filepath.Join("..", "shared", "openapi", "mammoth-exports-jobs.json")
+// The API's OpenAPI documents are kept beside the project, not in it. The
+// schema tests read the facts reduced from them under testdata/schema, so
+// that they run on any clone; TestSchemaFacts keeps the two in step.
+var schemaDocs = map[string]string{
+	"exports-jobs.json": filepath.Join("..", "shared", "openapi", "mammoth-exports-jobs.json"),
+	"pipeline.json":     filepath.Join("..", "shared", "openapi", "mammoth-pipeline.json"),
+}
 
-// openAPISchemas loads the document's component schemas, or skips the test
-// when the document is not there.
+var updateSchemaFacts = flag.Bool("update-schema-facts", false, "rewrite testdata/schema from ../shared/openapi")
+
+// TestSchemaFacts checks that testdata/schema holds what the OpenAPI
+// documents reduce to, or with -update-schema-facts rewrites it. Without
+// the documents there is nothing to compare, and only this test skips.
+func TestSchemaFacts(t *testing.T) {
+	for name, src := range schemaDocs {
+		t.Run(name, func(t *testing.T) {
+			doc, err := os.ReadFile(src)
+			if err != nil {
+				t.Skipf("OpenAPI document not found at %s: %v", src, err)
+			}
+			facts, err := schematest.Reduce(doc)
+			require.NoError(t, err)
+			path := filepath.Join("testdata", "schema", name)
+			if *updateSchemaFacts {
+				require.NoError(t, os.WriteFile(path, append(facts, '\n'), 0o644))
+				return
+			}
+			have, err := os.ReadFile(path)
+			require.NoError(t, err)
+			require.True(t, bytes.Equal(bytes.TrimSpace(have), facts),
+				"%s is stale: run go test -run TestSchemaFacts -update-schema-facts .", path)
+		})
+	}
+}
+
+// loadFacts reads the reduced facts of one document.
+func loadFacts(t testing.TB, name string) *schematest.Facts {
+	t.Helper()
+	f, err := schematest.Load(filepath.Join("testdata", "schema", name))
+	require.NoError(t, err)
+	return f
+}
+
+// openAPISchemas returns the exports and jobs document's component schemas.
 func openAPISchemas(t *testing.T) map[string]any {
 	t.Helper()
-	data, err := os.ReadFile(openAPIPath)
-	if err != nil {
-		t.Skipf("OpenAPI document not found at %s: %v", openAPIPath, err)
-	}
-	var doc struct {
-		Components struct {
-			Schemas map[string]any `json:"schemas"`
-		} `json:"components"`
-	}
-	require.NoError(t, json.Unmarshal(data, &doc))
-	return doc.Components.Schemas
+	return loadFacts(t, "exports-jobs.json").Schemas
 }
 
 // assertMatchesSchema checks a JSON document against a named component
-// schema: the subset of JSON Schema the document uses (type, enum, oneOf,
-// $ref, properties, required, minimum, minLength).
+// schema.
 func assertMatchesSchema(t *testing.T, schemas map[string]any, name string, doc []byte) {
 	t.Helper()
-	var v any
-	require.NoError(t, json.Unmarshal(doc, &v))
-	schema, ok := schemas[name]
-	require.True(t, ok, "schema %s not in the document", name)
-	if errs := checkSchema(schemas, schema.(map[string]any), v, "$"); len(errs) > 0 {
+	f := &schematest.Facts{Schemas: schemas}
+	if errs := f.Check(name, doc); len(errs) > 0 {
 		t.Errorf("%s does not match schema %s:\n%s", doc, name, strings.Join(errs, "\n"))
 	}
 }
 
 func checkSchema(schemas map[string]any, s map[string]any, v any, at string) []string {
-	if ref, ok := s["$ref"].(string); ok {
-		target, ok := schemas[strings.TrimPrefix(ref, "#/components/schemas/")].(map[string]any)
-		if !ok {
-			return []string{at + ": unresolved " + ref}
-		}
-		return checkSchema(schemas, target, v, at)
-	}
-	if alts, ok := s["oneOf"].([]any); ok {
-		matched := 0
-		for _, alt := range alts {
-			if len(checkSchema(schemas, alt.(map[string]any), v, at)) == 0 {
-				matched++
-			}
-		}
-		if matched != 1 {
-			return []string{fmt.Sprintf("%s: %v matches %d of oneOf", at, v, matched)}
-		}
-		return nil
-	}
-	var errs []string
-	if enum, ok := s["enum"].([]any); ok && !slices.Contains(enum, v) {
-		errs = append(errs, fmt.Sprintf("%s: %v not in enum %v", at, v, enum))
-	}
-	if typ, ok := s["type"].(string); ok && !hasJSONType(v, typ) {
-		return append(errs, fmt.Sprintf("%s: %v is not of type %s", at, v, typ))
-	}
-	if min, ok := s["minimum"].(float64); ok {
-		if n, isNum := v.(float64); isNum && n < min {
-			errs = append(errs, fmt.Sprintf("%s: %v below minimum %v", at, n, min))
-		}
-	}
-	if minLen, ok := s["minLength"].(float64); ok {
-		if str, isStr := v.(string); isStr && float64(len(str)) < minLen {
-			errs = append(errs, fmt.Sprintf("%s: %q shorter than %v", at, str, minLen))
-		}
-	}
-	obj, isObj := v.(map[string]any)
-	if !isObj {
-		return errs
-	}
-	for _, req := range asStrings(s["required"]) {
-		if _, ok := obj[req]; !ok {
-			errs = append(errs, at+": missing required "+req)
-		}
-	}
-	props, _ := s["properties"].(map[string]any)
-	keys := make([]string, 0, len(obj))
-	for k := range obj {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		if ps, ok := props[k].(map[string]any); ok {
-			errs = append(errs, checkSchema(schemas, ps, obj[k], at+"."+k)...)
-		}
-	}
-	return errs
-}
-
-func hasJSONType(v any, typ string) bool {
-	switch typ {
-	case "object":
-		_, ok := v.(map[string]any)
-		return ok
-	case "array":
-		_, ok := v.([]any)
-		return ok
-	case "string":
-		_, ok := v.(string)
-		return ok
-	case "boolean":
-		_, ok := v.(bool)
-		return ok
-	case "null":
-		return v == nil
-	case "integer":
-		n, ok := v.(float64)
-		return ok && n == math.Trunc(n)
-	case "number":
-		_, ok := v.(float64)
-		return ok
-	}
-	return false
-}
-
-func asStrings(v any) []string {
-	list, _ := v.([]any)
-	out := make([]string, 0, len(list))
-	for _, x := range list {
-		if s, ok := x.(string); ok {
-			out = append(out, s)
-		}
-	}
-	return out
+	return (&schematest.Facts{Schemas: schemas}).CheckValue(s, v, at)
 }
 
 func TestSchemaChecker_CatchesWrongBodies(t *testing.T) {
@@ -162,4 +92,33 @@ func TestSchemaChecker_CatchesWrongBodies(t *testing.T) {
 		require.NoError(t, json.Unmarshal([]byte(doc), &v))
 		require.NotEmpty(t, checkSchema(schemas, spec, v, "$"), "%s should not match", doc)
 	}
+}
+
+func TestSchemaChecker_CatchesWrongPipelineBodies(t *testing.T) {
+	t.Parallel()
+	f := loadFacts(t, "pipeline.json")
+	const p = "/workspaces/1/projects/2/datasets/3/dataviews/4"
+	bad := []struct {
+		method, path string
+		status       int
+		body         string
+	}{
+		{"GET", p + "/pipeline", 200, `{"state":"done"}`},
+		{"GET", p + "/pipeline", 200, `{"auto_run":"True"}`},
+		{"GET", p + "/pipeline", 201, `{}`},
+		{"POST", p + "/draft-mode", 200, `{}`},
+		{"POST", p + "/draft-mode", 200, `{"draft_mode":"on"}`},
+		{"PATCH", p + "/pipeline", 200, `[{"status":"added"}]`},
+		{"PATCH", p + "/pipeline", 200, `{"status":"done"}`},
+		{"POST", p + "/pipeline/rerun", 200, `{"job":{}}`},
+		{"GET", p + "/pipeline/items", 200, `{"items":[]}`},
+		{"GET", p + "/pipeline/items", 200, `{"next":"","items":[{"status":"gone"}]}`},
+	}
+	for _, b := range bad {
+		require.NotEmpty(t, f.CheckResponse(b.method, b.path, b.status, []byte(b.body)), "%s %s %d %s should not match", b.method, b.path, b.status, b.body)
+	}
+	require.NotEmpty(t, f.CheckRequest("PATCH", p+"/pipeline", []byte(`{"patches":[]}`)), "minItems 1")
+	require.NotEmpty(t, f.CheckRequest("PATCH", p+"/pipeline", []byte(`{"patches":[{"op":"command","path":"run"},{"op":"command","path":"run"}]}`)), "maxItems 1")
+	require.Empty(t, f.CheckRequest("PATCH", p+"/pipeline", []byte(`{"patches":[{"op":"command","path":"suspend","value":{"export_ids":[3,7]}}]}`)))
+	require.Empty(t, f.CheckResponse("PATCH", p+"/pipeline", 200, []byte(`null`)))
 }

@@ -141,4 +141,93 @@
 // Ids are server-wide: exports count from 101, jobs from 5001 and the
 // datasets internal_dataset exports create from 9001, in the order they are
 // made.
+//
+// # Finding dataviews
+//
+// [Server.AddDataview] also makes the dataview's workspace, project and
+// dataset, named "Workspace N", "Project N", "Dataset N" and "Dataview N",
+// with the dataset at the project's top level. [Server.AddWorkspace],
+// [Server.AddProject], [Server.AddFolder], [Server.AddDataset] and
+// [Server.NameDataview] name them and place datasets in folders nested to
+// any depth. Every dataview has columns after each step of its pipeline:
+// by default one step, the columns of [DefaultCSV]'s header;
+// [Server.SetColumns] sets the last step's and [Server.SetPipelineColumns]
+// every step's. [Server.Columns] returns the last step's, the names a
+// dataview's CSV header holds.
+//
+// GET /api/v2/workspaces answers {"workspaces", "limit", "offset", "next"}
+// sorted by name (limit 1 to 100, default 10); GET …/projects answers
+// {"projects", …} by id (limit 0 to 100, default 10); GET …/datasets
+// answers {"datasets", …} of DsInfo objects by id (limit 0 to 100, default
+// 50), filtered by the comma lists id, name and status. GET
+// …/datasets/{d}/dataviews answers {"dataviews": [...], "total", "limit",
+// "offset"} (no "next"; limit at least 1, default 50), each dataview in the
+// standard fields at sequence 0. "next" is "" on a last page, else a link
+// in the form [WithNextLink] sets ([NextLinkNone] applies to export pages
+// only). Other sort orders than the default are accepted and ignored.
+//
+// The four browse endpoints (GET /api/v2/browse, /workspaces/{w}/browse,
+// …/projects/{p}/browse, …/projects/{p}/folders/{f}/browse) answer
+// {"resources", "limit", "offset", "next"}, paged like the lists (limit 0
+// to 100, default 10). Resources are workspaces, projects (type
+// "project"), folders ("label"), datasets ("datasource") and dataviews
+// ("dataview"): the root lists workspaces, a workspace its projects, a
+// project or folder its folders and datasets directly inside it (not the
+// folder itself), by id. At level=2 (the default) each resource carries
+// its complete "children" (a dataset's are its dataviews), without theirs;
+// level=1 leaves them out. name, browse_type and ids filter the resources;
+// include_hidden and permissions are checked as booleans.
+//
+// GET P answers the DataviewInfo of the dataview, its columns in
+// "metadata" as {"display_name", "internal_name", "type", "order"} at the
+// step "sequence" asks (default 0, the source's; beyond the last step is
+// 400). "fields" takes __min, __standard (the default), __full (adding
+// draft_mode, is_pipeline_running, pipeline_autorun_enabled,
+// pipeline_status and taskwise_info, keyed "1" to the last task's sequence,
+// each {"sequence", "metadata"}) and field names. While
+// [Server.AnswerDataviewWithJobs] says so it answers 202 {"job": {...}}
+// instead, with a job ("get_dataview_info") that succeeds when polled.
+//
+// GET …/projects/{p}/workflows/workspace-exports answers a bare array of
+// every export of the project's dataviews, all fields, by dataview id and
+// then export id.
+//
+// An unknown workspace, project, folder, dataset or dataview is 404 on
+// these routes too (where the API's schema declares 400 or 403 for some of
+// them: the API's own clients have seen 404s from folder browses).
+//
+// # Export conditions
+//
+// An export's condition is checked when the export is added or its params
+// replaced, against the columns its dataview's pipeline ends with
+// ([Server.SetColumns]). It is a 400 with the API's error body, "extra"
+// holding one problem with key "condition", when the fake cannot read it,
+// when it names a column that is not an internal name of the dataview
+// (display names are refused: the API's own SDKs send internal names), when
+// an operator does not fit the column's type (a range on TEXT; a date
+// function, component or truncation on anything but DATE; a text operator
+// on anything but TEXT; EQ or NE with a value on TEXT, which the API
+// refuses as a type mismatch), or when a value is not a number for a
+// NUMERIC column or a date for a DATE one.
+//
+// An S3 export's file then holds the header and only the rows its
+// condition selects, as it was when the run's link was made; cells are
+// found by the header's display names and each row keeps its bytes. Empty
+// cells are null, as in SQL: a comparison with one is neither true nor
+// false, so that neither "x = 1" nor "not x = 1" selects it. Numbers
+// compare as numbers, dates (2006-01-02, with an optional time) as times,
+// text as text, without case when the condition ignores case. TODAY and
+// SYSTEM_DATE are the server's date ([WithClock]), NOW and SYSTEM_TIME
+// its time, MAX and MIN the column's latest and earliest dates;
+// day_of_week counts from Monday = 1 and week is the ISO week. With a
+// condition, a generated file ([Server.SetCSVGenerator]) is read in full
+// before it is filtered.
+//
+// # Outside Go tests
+//
+// [WithListener] puts the API on an address of your choosing, so that
+// other processes, in any language, can find the fake: the command
+// "mammoth fake-server" (in cmd/mammoth) runs one until stopped and prints
+// its URL and credentials, with flags for the address, credentials,
+// dataviews, seeded exports, CSV content and job duration.
 package mammothtest

@@ -88,20 +88,10 @@ func (s *Server) handleListExports(w http.ResponseWriter, r *http.Request, _ []b
 // limit 0, which would never advance), else a link in the server's form
 // that repeats the request's parameters with the following offset.
 func (s *Server) nextLinkFor(r *http.Request, q url.Values, lq listQuery, more bool) string {
-	if !more || lq.limit == 0 || s.nextLink == NextLinkNone {
+	if s.nextLink == NextLinkNone {
 		return ""
 	}
-	next := make(url.Values, len(q)+2)
-	for k, v := range q {
-		next[k] = v
-	}
-	next["limit"] = []string{strconv.Itoa(lq.limit)}
-	next["offset"] = []string{strconv.Itoa(lq.offset + lq.limit)}
-	rest := r.URL.EscapedPath() + "?" + next.Encode()
-	if s.nextLink == NextLinkRelative {
-		return rest[1:]
-	}
-	return s.api.URL + rest
+	return s.pageLink(r, q, pageParams{limit: lq.limit, offset: lq.offset}, more)
 }
 
 func appendJSONString(b []byte, v string) []byte {
@@ -186,7 +176,12 @@ func specMap[M ~map[string]any](m M) map[string]any {
 // newExportLocked adds an export built from spec to the dataview.
 func (s *Server) newExportLocked(dv *dataview, spec *mammoth.AddExportSpec) *export {
 	s.lastExportID++
-	id, dvID := s.lastExportID, dv.ref.DataviewID
+	return s.newExportWithIDLocked(dv, s.lastExportID, spec)
+}
+
+// newExportWithIDLocked adds an export with the given (reserved) id.
+func (s *Server) newExportWithIDLocked(dv *dataview, id int, spec *mammoth.AddExportSpec) *export {
+	dvID := dv.ref.DataviewID
 	e := &export{info: mammoth.ItemExportInfo{
 		ID:              &id,
 		DataviewID:      &dvID,
@@ -246,12 +241,23 @@ func (s *Server) handleAddExport(w http.ResponseWriter, r *http.Request, body []
 		writeNotFound(w)
 		return
 	}
+	if msg := s.conditionProblemLocked(ref, spec.Condition); msg != "" {
+		s.mu.Unlock()
+		writeProblems(w, r, problems{{Message: msg, Key: "condition", Source: "body"}})
+		return
+	}
 	if spec.ValidateOnly {
 		s.mu.Unlock()
 		m := modification{}
 		if spec.TriggerID != nil {
 			m.TriggerID = *spec.TriggerID
 		}
+		writeJSON(w, http.StatusCreated, m)
+		return
+	}
+	if dv.pipe().draft.Active() {
+		m := s.holdAddLocked(dv, e, spec)
+		s.mu.Unlock()
 		writeJSON(w, http.StatusCreated, m)
 		return
 	}
@@ -384,8 +390,27 @@ func (s *Server) handleEditExport(w http.ResponseWriter, r *http.Request, body [
 		writeError(w, http.StatusBadRequest, msg, nil)
 		return
 	}
-	var last any // the last patch's answer
-	status := http.StatusOK
+	if cp := s.patchConditionProblemsLocked(ref, patches); len(cp) > 0 {
+		s.mu.Unlock()
+		writeProblems(w, r, cp)
+		return
+	}
+	if dv.pipe().draft.Active() {
+		m := dv.holdLocked(pendingChange{kind: pendingPatches, id: id, patches: patches}, mammoth.ExportStatusEdited)
+		s.mu.Unlock()
+		writeJSON(w, http.StatusOK, m)
+		return
+	}
+	last, status, _ := s.applyPatchesLocked(r, dv, e, patches)
+	s.mu.Unlock()
+	writeJSON(w, status, last)
+}
+
+// applyPatchesLocked applies checked patches to an export in order, and
+// returns the last one's answer and status, and the jobs it started.
+func (s *Server) applyPatchesLocked(r *http.Request, dv *dataview, e *export, patches []exportPatch) (last any, status int, jobs []*job) {
+	id := *e.info.ID
+	status = http.StatusOK
 	for _, pt := range patches {
 		status = http.StatusOK
 		switch *pt.Path {
@@ -408,6 +433,7 @@ func (s *Server) handleEditExport(w http.ResponseWriter, r *http.Request, body [
 		case "run":
 			j := s.runJobLocked(r, dv, e, "run_export", true)
 			last, status = map[string]any{"job": j.wire()}, http.StatusAccepted
+			jobs = append(jobs, j)
 			continue
 		case "params":
 			s.applySpecLocked(dv, e, pt.spec)
@@ -415,14 +441,14 @@ func (s *Server) handleEditExport(w http.ResponseWriter, r *http.Request, body [
 			if pt.spec.RunImmediately {
 				j := s.runJobLocked(r, dv, e, "edit_export", true)
 				last, status = map[string]any{"job": j.wire()}, http.StatusAccepted
+				jobs = append(jobs, j)
 				continue
 			}
 		}
 		dv.touch()
 		last = changed(id, e.info.Status)
 	}
-	s.mu.Unlock()
-	writeJSON(w, status, last)
+	return last, status, jobs
 }
 
 // checkPatch validates one patch's op, path and value.
@@ -499,16 +525,17 @@ func (s *Server) handleDeleteExport(w http.ResponseWriter, r *http.Request, _ []
 		writeProblems(w, r, p)
 		return
 	}
-	s.mu.Lock()
-	dv := s.dataviews[ref]
-	found := dv != nil && dv.byID[id] != nil
-	if found {
-		dv.remove(id)
-	}
-	s.mu.Unlock()
-	if !found {
-		writeNotFound(w)
+	dv, _ := s.lockExport(w, ref, id)
+	if dv == nil {
 		return
 	}
+	if dv.pipe().draft.Active() {
+		m := dv.holdLocked(pendingChange{kind: pendingDelete, id: id}, mammoth.ExportStatusDeleted)
+		s.mu.Unlock()
+		writeJSON(w, http.StatusCreated, m)
+		return
+	}
+	dv.remove(id)
+	s.mu.Unlock()
 	writeJSON(w, http.StatusOK, changed(id, mammoth.ExportStatusDeleted))
 }

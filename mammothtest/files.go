@@ -28,6 +28,9 @@ type fileLink struct {
 	ref       mammoth.DataviewRef
 	signature string
 	name      string
+	// condition and columns are the export's, as the link was made.
+	condition map[string]any
+	columns   []mammoth.Column
 }
 
 // SetCSV sets the file a dataview's S3 exports yield, creating the dataview
@@ -66,7 +69,7 @@ func (s *Server) fileLinkLocked(ref mammoth.DataviewRef, e *export) string {
 		name = "export_" + strconv.Itoa(*e.info.ID) + ".csv"
 	}
 	token, sig := randomHex(16), randomHex(32)
-	s.links[token] = fileLink{ref: ref, signature: sig, name: name}
+	s.links[token] = fileLink{ref: ref, signature: sig, name: name, condition: e.info.Condition, columns: s.columnsLocked(ref)}
 	return s.files.URL + "/exports/" + token + "/" + url.PathEscape(name) +
 		"?X-Amz-Expires=3600&X-Amz-Signature=" + sig
 }
@@ -98,6 +101,11 @@ func (s *Server) handleDownload(w http.ResponseWriter, r *http.Request, _ []byte
 		return
 	case r.URL.Query().Get("X-Amz-Signature") != link.signature:
 		http.Error(w, "AccessDenied", http.StatusForbidden)
+		return
+	}
+	src, err := s.filteredSource(link, src)
+	if err != nil {
+		http.Error(w, "InternalError: "+err.Error(), http.StatusInternalServerError)
 		return
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")

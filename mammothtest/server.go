@@ -34,6 +34,9 @@ type Server struct {
 	addMode     AddMode
 	now         func() time.Time
 	logSize     int
+	apiListener net.Listener // WithListener's, or nil
+	// stepDuration is how long a step of a pipeline run lasts, or 0.
+	stepDuration time.Duration
 
 	mu            sync.Mutex
 	dataviews     map[mammoth.DataviewRef]*dataview
@@ -41,6 +44,7 @@ type Server struct {
 	lastJobID     int
 	lastExportID  int
 	lastDatasetID int
+	lastTaskID    int
 	failAll       *JobFailure
 	failNext      int
 	failNextWith  JobFailure
@@ -50,6 +54,7 @@ type Server struct {
 	counts        map[Route]int
 	leaks         int
 	links         map[string]fileLink
+	tree          tree // workspaces, projects, folders, datasets, dataview names and columns
 }
 
 // Option configures a [Server] in [NewServer].
@@ -160,6 +165,7 @@ func NewServer(opts ...Option) *Server {
 		lastExportID:  100,
 		lastJobID:     5000,
 		lastDatasetID: 9000,
+		lastTaskID:    3000,
 	}
 	for _, opt := range opts {
 		if opt != nil {
@@ -169,7 +175,7 @@ func NewServer(opts ...Option) *Server {
 	if s.jobDuration > 0 && !s.jobPollsSet {
 		s.jobPolls = 0
 	}
-	s.api = httptest.NewServer(s.apiHandler())
+	s.api = s.startAPI()
 	s.files = httptest.NewUnstartedServer(s.fileHandler())
 	// Another loopback address makes the file host a different origin even
 	// for clients that ignore ports; Linux routes all of 127.0.0.0/8 to lo.
@@ -233,6 +239,7 @@ func (s *Server) apiHandler() http.Handler {
 	const export = exports + "/{export_id}"
 	const publish = p + "/publish-to-db"
 	const jobs = basePath + "/jobs"
+	const pipe = p + "/pipeline"
 	mux := http.NewServeMux()
 	for _, rt := range []struct {
 		pattern string
@@ -248,13 +255,19 @@ func (s *Server) apiHandler() http.Handler {
 		{"PATCH " + publish, RouteUpdatePublishToDB, s.handleUpdatePublish},
 		{"GET " + jobs + "/{job_id}", RouteGetJob, s.handleGetJob},
 		{"GET " + jobs, RouteGetJobs, s.handleGetJobs},
+		{"GET " + pipe, RouteGetPipeline, s.handleGetPipeline},
+		{"PATCH " + pipe, RouteEditPipeline, s.handleEditPipeline},
+		{"POST " + pipe + "/rerun", RouteRunPipeline, s.handleRunPipeline},
+		{"GET " + pipe + "/items", RouteListItems, s.handleListItems},
+		{"POST " + p + "/draft-mode", RouteDraftCommand, s.handleDraftCommand},
 	} {
 		mux.Handle(rt.pattern, s.serve(endpoint{route: rt.route, auth: true}, rt.h))
 	}
+	s.routeDiscovery(mux)
 	// A known path with another method is 405; anything else is 404. Both
 	// have the API's error body and need no credentials.
 	unknown := endpoint{route: RouteUnknown}
-	for _, pattern := range []string{exports, export, publish, jobs, jobs + "/{job_id}"} {
+	for _, pattern := range []string{exports, export, publish, jobs, jobs + "/{job_id}", pipe, pipe + "/rerun", pipe + "/items", p + "/draft-mode"} {
 		mux.Handle(pattern, s.serve(unknown, func(w http.ResponseWriter, r *http.Request, _ []byte) {
 			writeError(w, http.StatusMethodNotAllowed, "Method Not Allowed", nil)
 		}))

@@ -23,6 +23,8 @@ type dataview struct {
 	subSeq      map[int]int
 	csv         csvSource
 	publication *Publication
+	// pipeline is made on first use; see dataview.pipe.
+	pipeline *pipeline
 }
 
 // viewCache holds the last filtered or sorted list of a dataview's exports.
@@ -49,7 +51,10 @@ type Publication struct {
 	Table string
 }
 
-// AddDataview makes a dataview known to the server, with no exports.
+// AddDataview makes a dataview known to the server, with no exports, and
+// with it its workspace, project and dataset (at the project's top level)
+// if they are new; see [Server.AddProject], [Server.AddFolder],
+// [Server.AddDataset] and [Server.NameDataview] to name and place them.
 // Requests naming a dataview the server does not know are answered 404.
 // Adding a dataview twice changes nothing.
 func (s *Server) AddDataview(ref mammoth.DataviewRef) {
@@ -64,6 +69,7 @@ func (s *Server) dataviewLocked(ref mammoth.DataviewRef) *dataview {
 	if dv == nil {
 		dv = &dataview{ref: ref, byID: make(map[int]*export), subSeq: make(map[int]int)}
 		s.dataviews[ref] = dv
+		s.viewLocked(ref)
 	}
 	return dv
 }

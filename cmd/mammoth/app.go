@@ -7,8 +7,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"os"
-	"strconv"
+	"slices"
 	"strings"
 	"time"
 
@@ -60,6 +61,7 @@ type globals struct {
 	verbose bool
 	version bool
 	help    bool
+	timeout time.Duration
 }
 
 // register adds the flags to fs, keeping the values already parsed.
@@ -67,6 +69,7 @@ func (g *globals) register(fs *flag.FlagSet) {
 	fs.Var(&g.output, "output", "output `format`: table, json or jsonl")
 	fs.BoolVar(&g.demo, "demo", g.demo, "run against an in-process fake API seeded with sample data")
 	fs.BoolVar(&g.verbose, "verbose", g.verbose, "log each API request to stderr")
+	fs.Var((*durationFlag)(&g.timeout), "timeout", "give up after this `duration`, whatever the command is doing (default: no limit)")
 	fs.BoolVar(&g.version, "version", g.version, "print the version and exit")
 	fs.BoolVar(&g.help, "help", g.help, "show help")
 	fs.BoolVar(&g.help, "h", g.help, "show help")
@@ -115,34 +118,18 @@ func run(ctx context.Context, args []string, e *env) int {
 	case "completion":
 		return finish(ctx, e, g, "completion", completion(e.stdout, rest[1:]))
 	}
-	if !isGroup(rest[0]) {
+	grp := findGroup(rest[0])
+	if grp == nil {
 		return finish(ctx, e, g, "", usagef("unknown command %q; run 'mammoth --help' for the list", rest[0]))
 	}
-	cmd, err := lookup(rest[0], rest[1:])
+	cmd, args, err := grp.lookup(rest[1:])
 	if errors.Is(err, flag.ErrHelp) {
-		return finish(ctx, e, g, rest[0], help(e.stdout, rest[:1]))
+		return finish(ctx, e, g, grp.name, help(e.stdout, rest[:1]))
 	}
 	if err != nil {
-		return finish(ctx, e, g, rest[0], err)
+		return finish(ctx, e, g, grp.name, err)
 	}
-	return finish(ctx, e, g, cmd.path(), invoke(ctx, e, g, cmd, rest[2:]))
-}
-
-// lookup finds the command that a group's subcommand names, or returns
-// flag.ErrHelp for a request for the group's help.
-func lookup(group string, rest []string) (*command, error) {
-	if len(rest) == 0 {
-		return nil, usagef("missing subcommand: %s", strings.Join(subcommands(group), ", "))
-	}
-	if rest[0] == "-h" || rest[0] == "--help" || rest[0] == "-help" {
-		return nil, flag.ErrHelp
-	}
-	for i := range commands {
-		if c := &commands[i]; c.group == group && c.name == rest[0] {
-			return c, nil
-		}
-	}
-	return nil, usagef("unknown subcommand %q; %s has: %s", rest[0], group, strings.Join(subcommands(group), ", "))
+	return finish(ctx, e, g, cmd.path(), invoke(ctx, e, g, cmd, args))
 }
 
 // call is one command being carried out: what its action needs.
@@ -157,6 +144,9 @@ type call struct {
 	// rawStdout is set by a command that writes data, not a document, to
 	// stdout; errors then stay off it.
 	rawStdout bool
+	// sizes knows the length of the API's last answer, for a download's
+	// progress.
+	sizes *lengthRecorder
 }
 
 // invoke parses a command's flags and arguments, connects and runs it.
@@ -177,20 +167,35 @@ func invoke(ctx context.Context, e *env, g *globals, cmd *command, args []string
 		writeCommandHelp(e.stdout, cmd)
 		return nil
 	}
-	c := &call{env: e, out: &printer{w: e.stdout, format: g.output}, demo: g.demo}
+	// Writes to stdout are told apart from the network's, whose EPIPE is
+	// a failure to report, not a reader that went away.
+	withStdout := *e
+	withStdout.stdout = &stdoutWriter{w: e.stdout}
+	c := &call{env: &withStdout, out: &printer{w: withStdout.stdout, format: g.output}, demo: g.demo}
 	if c.id, err = cmd.parseArg(pos); err != nil {
-		return err
+		return explainStray(fs, args, pos, err, func(pos []string) bool { _, err := cmd.parseArg(pos); return err == nil })
 	}
 	if c.ref, err = ids.resolve(e.getenv, g.demo); err != nil {
 		return err
 	}
 	// Progress would garble the request log, which goes to stderr too.
 	c.progress = !g.verbose && e.isTerminal(e.stderr)
-	var closeDemo func()
-	if c.client, closeDemo, err = connect(e, g, c.ref.WorkspaceID); err != nil {
-		return err
+	if !cmd.offline {
+		var closeDemo func()
+		c.sizes = &lengthRecorder{base: http.DefaultTransport}
+		if c.client, closeDemo, err = connect(e, g, c.ref.WorkspaceID, c.sizes); err != nil {
+			return err
+		}
+		defer closeDemo()
 	}
-	defer closeDemo()
+	if g.timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeoutCause(ctx, g.timeout, timedOut{g.timeout})
+		defer cancel()
+	}
+	if err := c.findRef(ctx, ids, g.verbose); err != nil {
+		return classify(ctx, err, subjectOf(cmd, c))
+	}
 	if err := act(ctx, c); err != nil {
 		ce := classify(ctx, err, subjectOf(cmd, c))
 		ce.noStdout = c.rawStdout
@@ -201,8 +206,11 @@ func invoke(ctx context.Context, e *env, g *globals, cmd *command, args []string
 
 // connect makes the client: to the in-process fake with --demo, else to
 // the API the environment names, with the credentials it holds.
-func connect(e *env, g *globals, workspaceID int) (*mammoth.Client, func(), error) {
-	opts := []mammoth.Option{mammoth.WithUserAgent("mammoth-cli/" + mammoth.Version)}
+func connect(e *env, g *globals, workspaceID int, transport http.RoundTripper) (*mammoth.Client, func(), error) {
+	opts := []mammoth.Option{
+		mammoth.WithUserAgent("mammoth-cli/" + mammoth.Version),
+		mammoth.WithHTTPClient(&http.Client{Transport: transport}),
+	}
 	if g.verbose {
 		logger := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 		opts = append(opts, mammoth.WithLogger(logger))
@@ -234,74 +242,6 @@ func newFlagSet(name string) *flag.FlagSet {
 	return fs
 }
 
-// parseInterspersed parses flags wherever they stand among the positional
-// arguments, which it returns; everything after "--" is positional.
-func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, err
-		}
-		rest := fs.Args()
-		if n := len(args) - len(rest); n > 0 && args[n-1] == "--" {
-			return append(pos, rest...), nil
-		}
-		if len(rest) == 0 {
-			return pos, nil
-		}
-		pos = append(pos, rest[0])
-		args = rest[1:]
-	}
-}
-
-// optional is an integer or boolean flag that knows whether it was given.
-// As a boolean, --runnable means true, --runnable=false false, and neither
-// no filter.
-type optional[T int | bool] struct {
-	v   T
-	set bool
-}
-
-func (o *optional[T]) String() string {
-	if o == nil || !o.set {
-		return ""
-	}
-	return fmt.Sprint(o.v)
-}
-
-func (o *optional[T]) Set(s string) error {
-	switch p := any(&o.v).(type) {
-	case *int:
-		n, err := strconv.Atoi(s)
-		if err != nil {
-			return errors.New("must be a whole number")
-		}
-		*p = n
-	case *bool:
-		b, err := strconv.ParseBool(s)
-		if err != nil {
-			return errors.New("must be true or false")
-		}
-		*p = b
-	}
-	o.set = true
-	return nil
-}
-
-// IsBoolFlag lets a boolean be given without a value.
-func (o *optional[T]) IsBoolFlag() bool {
-	_, ok := any(o.v).(bool)
-	return ok
-}
-
-// ptr returns the value, or nil when the flag was not given.
-func (o *optional[T]) ptr() *T {
-	if !o.set {
-		return nil
-	}
-	return &o.v
-}
-
 // idFlag is one id of the dataview ref: a flag with an environment
 // variable as its default.
 type idFlag struct {
@@ -314,20 +254,24 @@ type idFlag struct {
 type idFlags struct {
 	ids      []idFlag
 	required bool
+	// lookup lets --project and --dataset be left out: findRef asks the
+	// API for them.
+	lookup bool
 }
 
-func newIDFlags(group string) *idFlags {
-	all := []idFlag{
-		{name: "workspace", env: "MAMMOTH_WORKSPACE_ID"},
-		{name: "project", env: "MAMMOTH_PROJECT_ID"},
-		{name: "dataset", env: "MAMMOTH_DATASET_ID"},
-		{name: "dataview", env: "MAMMOTH_DATAVIEW_ID"},
-	}
-	if group == "jobs" {
-		return &idFlags{ids: all[:1]}
-	}
-	return &idFlags{ids: all, required: true}
+var allIDs = []idFlag{
+	{name: "workspace", env: "MAMMOTH_WORKSPACE_ID"},
+	{name: "project", env: "MAMMOTH_PROJECT_ID"},
+	{name: "dataset", env: "MAMMOTH_DATASET_ID"},
+	{name: "dataview", env: "MAMMOTH_DATAVIEW_ID"},
 }
+
+// dataviewIDs are the four ids of a dataview: --workspace and --dataview
+// required, --project and --dataset found when left out.
+func dataviewIDs() *idFlags { return &idFlags{ids: slices.Clone(allIDs), required: true, lookup: true} }
+
+// workspaceID is the workspace id alone, optional.
+func workspaceID() *idFlags { return &idFlags{ids: slices.Clone(allIDs[:1])} }
 
 func (f *idFlags) register(fs *flag.FlagSet) {
 	for i := range f.ids {
@@ -344,7 +288,9 @@ func (f *idFlags) resolve(getenv func(string) string, demo bool) (mammoth.Datavi
 	var missing []string
 	for i := range f.ids {
 		id := &f.ids[i]
-		if v := getenv(id.env); !id.set && v != "" {
+		// The demo's sample dataview has ids of its own: real ones from the
+		// environment would only find nothing.
+		if v := getenv(id.env); !id.set && v != "" && !demo {
 			if err := id.Set(v); err != nil {
 				return mammoth.DataviewRef{}, usagef("$%s=%q: %v", id.env, v, err)
 			}
@@ -354,7 +300,7 @@ func (f *idFlags) resolve(getenv func(string) string, demo bool) (mammoth.Datavi
 			vals[i] = id.v
 		case demo:
 			vals[i] = demoIDs[i]
-		case f.required:
+		case f.required && !(f.lookup && (id.name == "project" || id.name == "dataset")):
 			missing = append(missing, "--"+id.name)
 		}
 	}

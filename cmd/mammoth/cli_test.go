@@ -134,7 +134,8 @@ func TestInterrupt_Exits130(t *testing.T) {
 		r := h.runArgs(ctx, "jobs", "wait", "5001", "--poll-interval", "5ms")
 		assert.Less(t, time.Since(start), 5*time.Second)
 		assert.Equal(t, exitInterrupted, r.code, r.stderr)
-		assert.True(t, strings.HasSuffix(r.stderr, "\r\x1b[Kmammoth jobs wait: interrupted\n"), "the spinner is cleared first: %q", r.stderr)
+		assert.True(t, strings.HasSuffix(r.stderr, "\r\x1b[Kmammoth jobs wait: interrupted; job 5001 may still be running: 'mammoth jobs wait 5001' waits for it\n"),
+			"the spinner is cleared first: %q", r.stderr)
 	})
 	t.Run("at the delete question", func(t *testing.T) {
 		t.Parallel()
@@ -158,8 +159,8 @@ func TestWait_Timeout(t *testing.T) {
 	h := newHarness(t, mammothtest.WithJobPolls(1_000_000))
 	require.Zero(t, h.run("exports run 101").code)
 	r := h.run("jobs wait 5001 --poll-interval 5ms --timeout 50ms")
-	assert.Equal(t, exitError, r.code)
-	assert.Equal(t, "mammoth jobs wait: job 5001 has not finished after 50ms; 'mammoth jobs wait 5001' waits again\n", r.stderr)
+	assert.Equal(t, exitTimeout, r.code)
+	assert.Equal(t, "mammoth jobs wait: job 5001 has not finished after --timeout 50ms; it may still be running: 'mammoth jobs wait 5001' waits for it\n", r.stderr)
 }
 
 func TestJobFailed_Exits5(t *testing.T) {
@@ -457,7 +458,10 @@ func completionScript(t *testing.T, shell string) (path, script string) {
 func TestCompletion(t *testing.T) {
 	t.Parallel()
 	cases := []struct{ line, want string }{
-		{"mammoth ", "exports jobs help completion --demo --help --output --verbose --version"},
+		{"mammoth ", "exports jobs workspaces projects datasets dataviews fake-server help completion --demo --help --output --timeout --verbose --version"},
+		{"mammoth fake-server --j", "--job-duration --job-polls"},
+		{"mammoth fake-server --addr 127.0.0.1:0 --api-", "--api-key --api-secret"},
+		{"mammoth help f", "fake-server"},
 		{"mammoth ex", "exports"},
 		{"mammoth --output ", "table json jsonl"},
 		{"mammoth --output json exports ", "list get add create-s3 create-dataset run suspend restore delete download-csv"},
@@ -466,7 +470,7 @@ func TestCompletion(t *testing.T) {
 		{"mammoth exports delete 101 --y", "--yes"},
 		{"mammoth help exports r", "run restore"},
 		{"mammoth completion ", "bash zsh"},
-		{"mammoth jobs wait 5001 ", "--poll-interval --timeout --workspace --demo --help --output --verbose --version"},
+		{"mammoth jobs wait 5001 ", "--poll-interval --workspace --demo --help --output --timeout --verbose --version"},
 	}
 	shells := map[string]func(words []string) string{
 		"bash": func(words []string) string {

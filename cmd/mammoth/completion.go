@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -107,25 +108,31 @@ if [[ $funcstack[1] == _mammoth ]]; then _mammoth "$@"; else compdef _mammoth ma
 // words that may follow each command line so far.
 func completionCases(list func([]string) string) string {
 	var b strings.Builder
-	add := func(pattern string, words []string) {
-		fmt.Fprintf(&b, "    %q) %s ;;\n", pattern, list(words))
+	addCase := func(pattern string, words []string) {
+		fmt.Fprintf(&b, "    %s) %s ;;\n", pattern, list(words))
 	}
-	var groups []string
-	for _, c := range commands {
-		if len(groups) == 0 || groups[len(groups)-1] != c.group {
-			groups = append(groups, c.group)
-		}
+	add := func(pattern string, words []string) { addCase(strconv.Quote(pattern), words) }
+	var names []string
+	for _, g := range groups {
+		names = append(names, g.name)
 	}
-	add("/", slices.Concat(groups, []string{"help", "completion"}, flagNames(globalFlags())))
-	add("help/", slices.Concat(groups, []string{"completion"}))
+	add("/", slices.Concat(names, []string{"help", "completion"}, flagNames(globalFlags())))
+	add("help/", slices.Concat(names, []string{"completion"}))
 	add("completion/", []string{"bash", "zsh"})
 	for _, g := range groups {
-		add(g+"/", subcommands(g))
-		add("help/"+g, subcommands(g))
+		if !g.alone() {
+			add(g.name+"/", g.subcommands())
+			add("help/"+g.name, g.subcommands())
+		}
 	}
-	for i := range commands {
-		cmd := &commands[i]
-		add(cmd.group+"/"+cmd.name, flagNames(slices.Concat(commandFlags(cmd), globalFlags())))
+	for _, cmd := range commands {
+		words := flagNames(slices.Concat(commandFlags(cmd), globalFlags()))
+		if cmd.name == "" {
+			// A command by itself: a flag's value counts as no subcommand.
+			addCase(strconv.Quote(cmd.group+"/")+"*", words)
+			continue
+		}
+		add(cmd.group+"/"+cmd.name, words)
 	}
 	return b.String()
 }

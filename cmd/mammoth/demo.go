@@ -65,4 +65,5 @@ func seedDemo(srv *mammothtest.Server) {
 		},
 	)
 	srv.SetCSV(demoRef, []byte(demoCSV))
+	seedDemoTree(srv)
 }

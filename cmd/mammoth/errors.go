@@ -24,8 +24,11 @@ const (
 	exitAuth        = 3
 	exitNotFound    = 4
 	exitJobFailed   = 5
+	exitLeftBehind  = 6 // a complete download, but its temporary export is left
 	exitUnavailable = 7
-	exitInterrupted = 130
+	exitTimeout     = 124 // as timeout(1) exits
+	exitInterrupted = 130 // 128 + SIGINT; SIGTERM gives 143
+	exitBrokenPipe  = 141 // 128 + SIGPIPE: stdout was closed
 )
 
 // cliError is a failure as the user sees it: an exit status, a kind for
@@ -38,6 +41,9 @@ type cliError struct {
 	detail string // the API's own explanation, if any
 	// noStdout keeps the JSON error off stdout, which carries a download.
 	noStdout bool
+	// quiet says nothing at all: the reader of stdout went away, as with
+	// "| head", and only the exit status tells.
+	quiet bool
 }
 
 func (e *cliError) Error() string { return e.msg }
@@ -67,7 +73,7 @@ type subject struct {
 }
 
 func subjectOf(cmd *command, c *call) subject {
-	if cmd.group == "jobs" {
+	if cmd.argName == "JOB_ID" {
 		return subject{fmt.Sprintf("job %d", c.id), "check the job id"}
 	}
 	dv := fmt.Sprintf("workspace %d, project %d, dataset %d, dataview %d",
@@ -86,12 +92,23 @@ func classify(ctx context.Context, err error, about subject) *cliError {
 		verr   *mammoth.ValidationError
 		failed *mammoth.JobFailedError
 		apiErr *mammoth.APIError
+		left   *leftBehind
 	)
 	switch {
+	case errors.As(err, &left):
+		return left.explain(ctx, about)
 	case errors.As(err, &ce):
 		return ce
-	case errors.Is(ctx.Err(), context.Canceled):
-		return &cliError{code: exitInterrupted, kind: "interrupted", msg: "interrupted"}
+	case errors.As(err, new(*stdoutClosed)):
+		return &cliError{code: exitBrokenPipe, kind: "broken_pipe", msg: "stdout was closed", quiet: true}
+	}
+	if st := stopped(ctx); st != nil {
+		if st.kind == "timeout" && isNetwork(err) {
+			st.msg += " waiting for the API to answer; check the network and $MAMMOTH_BASE_URL, or allow longer"
+		}
+		return st
+	}
+	switch {
 	case errors.As(err, &verr):
 		return &cliError{code: exitUsage, kind: "usage", msg: fmt.Sprintf("invalid %s: %s", flagFor(verr.Field), verr.Reason)}
 	case errors.As(err, &failed):
@@ -189,6 +206,7 @@ func flagFor(field string) string {
 		"API key":                                  "$MAMMOTH_API_KEY",
 		"API secret":                               "$MAMMOTH_API_SECRET",
 		"API credentials":                          "$MAMMOTH_API_KEY or $MAMMOTH_API_SECRET",
+		"Condition":                                "--where",
 	}
 	if name, ok := names[field]; ok {
 		return name
@@ -206,6 +224,9 @@ func finish(ctx context.Context, e *env, g *globals, path string, err error) int
 		return exitOK
 	}
 	ce := classify(ctx, err, subject{what: "the resource", check: "check the ids"})
+	if ce.quiet {
+		return ce.code
+	}
 	prefix := "mammoth"
 	if path != "" && path != "mammoth" {
 		prefix += " " + path
@@ -217,6 +238,26 @@ func finish(ctx context.Context, e *env, g *globals, path string, err error) int
 	}
 	return ce.code
 }
+
+// stdoutWriter marks the error of a write to stdout that found its
+// reader gone.
+type stdoutWriter struct{ w io.Writer }
+
+func (s *stdoutWriter) Write(b []byte) (int, error) {
+	n, err := s.w.Write(b)
+	if errors.Is(err, syscall.EPIPE) {
+		err = &stdoutClosed{err}
+	}
+	return n, err
+}
+
+// stdoutClosed is a write to stdout after its reader went away, as after
+// "| head".
+type stdoutClosed struct{ err error }
+
+func (s *stdoutClosed) Error() string { return "stdout was closed: " + s.err.Error() }
+
+func (s *stdoutClosed) Unwrap() error { return s.err }
 
 // errorView is the JSON form of an error.
 type errorView struct {

@@ -16,6 +16,7 @@ Usage:
   mammoth [global flags] <command> <subcommand> [flags] [args]
   mammoth help [command]
   mammoth completion bash|zsh
+  mammoth fake-server [flags]
 
 Commands:
 `
@@ -27,12 +28,19 @@ Global flags, before the command or anywhere after the subcommand:
   --demo           run against an in-process fake of the API seeded with sample
                    exports and data; no account needed, nothing carries over
                    from one command to the next
+  --timeout D      give up after D (such as 30s or 5m), whatever the command is
+                   doing: waiting for the API, for a job or for a download
+                   (a download still deletes its temporary export)
   --verbose        log each API request to stderr (never the credentials)
   --version        print the version
   -h, --help       show help; "mammoth help <command>" shows a command's flags
 
 Flags come as --name value or --name=value; boolean filters as --runnable or
 --runnable=false. Arguments may stand before, between or after the flags.
+
+A dataview is named by --workspace and --dataview, as in the app's URL: the
+project and dataset are then found by browsing the workspace (--verbose says
+where); --project and --dataset skip the search.
 
 Environment:
   MAMMOTH_API_KEY, MAMMOTH_API_SECRET  credentials (required without --demo)
@@ -59,9 +67,13 @@ Exit codes:
   3    authentication: no credentials, or the API refused them (401, 403)
   4    not found (404): the dataview, export or job
   5    the job failed
+  6    download-csv: the CSV is complete, but its temporary export could not be
+       deleted (the message says how to remove it)
   7    rate limited (429), API unavailable (502, 503, 504) or network failure,
        after retries
-  130  interrupted (Ctrl-C)
+  124  --timeout ran out
+  130  interrupted (Ctrl-C); 143 for SIGTERM
+  141  stdout was closed (as by "| head"); nothing is printed
 `
 
 func writeRootHelp(w io.Writer) {
@@ -83,21 +95,24 @@ func help(w io.Writer, args []string) error {
 	case args[0] == "completion":
 		io.WriteString(w, completionHelp)
 		return nil
-	case !isGroup(args[0]):
+	}
+	grp := findGroup(args[0])
+	switch {
+	case grp == nil:
 		return usagef("unknown command %q; run 'mammoth --help' for the list", args[0])
-	case len(args) == 1:
-		fmt.Fprintf(w, "Usage: mammoth %s <subcommand> [flags] [args]\n\nSubcommands:\n", args[0])
+	case len(args) == 1 && !grp.alone():
+		fmt.Fprintf(w, "Usage: mammoth %s <subcommand> [flags] [args]\n\nSubcommands:\n", grp.name)
 		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 		for _, c := range commands {
-			if c.group == args[0] {
+			if c.group == grp.name {
 				fmt.Fprintf(tw, "  %s\t%s\n", strings.TrimSpace(c.name+" "+c.argName), c.summary)
 			}
 		}
 		tw.Flush()
-		fmt.Fprintf(w, "\nRun 'mammoth help %s <subcommand>' for its flags.\n", args[0])
+		fmt.Fprintf(w, "\nRun 'mammoth help %s <subcommand>' for its flags.\n", grp.name)
 		return nil
 	}
-	cmd, err := lookup(args[0], args[1:])
+	cmd, _, err := grp.lookup(args[1:])
 	if err != nil {
 		return err
 	}
@@ -120,7 +135,7 @@ func writeCommandHelp(w io.Writer, cmd *command) {
 		fmt.Fprintf(tw, "  %s\t%s\n", strings.TrimSpace("--"+f.Name+" "+name), usage)
 	}
 	tw.Flush()
-	fmt.Fprintln(w, "\nGlobal flags (--output, --demo, --verbose) are described in 'mammoth --help'.")
+	fmt.Fprintln(w, "\nGlobal flags (--output, --demo, --timeout, --verbose) are described in 'mammoth --help'.")
 }
 
 // commandFlags returns a command's own flags and its id flags, sorted by

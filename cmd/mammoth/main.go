@@ -23,13 +23,13 @@ import (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	go func() {
-		// The first Ctrl-C cancels the work, which then cleans up (a
-		// download deletes its temporary export); a second one kills.
-		<-ctx.Done()
-		stop()
-	}()
+	sigs := make(chan os.Signal, 4)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	// With SIGPIPE watched, a write to a closed stdout fails with EPIPE
+	// instead of killing the process, so that a download piped into
+	// "head" still deletes its temporary export.
+	signal.Notify(make(chan os.Signal, 1), syscall.SIGPIPE)
+	ctx, stop := signalContext(context.Background(), sigs, os.Stderr)
 	code := run(ctx, os.Args[1:], osEnv())
 	stop()
 	os.Exit(code)

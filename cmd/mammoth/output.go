@@ -142,6 +142,11 @@ type listView struct {
 func (c *call) list(ctx context.Context, opts *mammoth.ListExportsOptions, all bool) error {
 	view := listView{Exports: []*mammoth.ItemExportInfo{}}
 	emit := func(e *mammoth.ItemExportInfo) error {
+		if e == nil {
+			// The SDK refuses a page with null items; should one get
+			// through, the table must not crash on it.
+			return nil
+		}
 		if c.out.format == "jsonl" {
 			return c.out.json(redacted(e))
 		}

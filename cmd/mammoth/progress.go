@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"sync/atomic"
 	"time"
 )
 
@@ -70,7 +69,13 @@ func formatElapsed(d time.Duration) string { return d.Round(time.Second).String(
 
 // transferred says how many bytes went in how long, and at what rate.
 func transferred(n int64, elapsed time.Duration) string {
-	s := formatBytes(n) + " in " + formatElapsed(elapsed)
+	return formatBytes(n) + " in " + rate(n, elapsed)
+}
+
+// rate is the time elapsed and, once it is long enough to mean something,
+// the rate of n bytes in it.
+func rate(n int64, elapsed time.Duration) string {
+	s := formatElapsed(elapsed)
 	if elapsed >= time.Second/10 {
 		s += fmt.Sprintf(" (%s/s)", formatBytes(int64(float64(n)/elapsed.Seconds())))
 	}
@@ -87,16 +92,4 @@ func formatBytes(n int64) string {
 		v /= unit
 	}
 	return fmt.Sprintf("%.1f %ciB", v, "KMGT"[i])
-}
-
-// countingWriter counts what goes through it, for the progress line.
-type countingWriter struct {
-	w io.Writer
-	n atomic.Int64
-}
-
-func (c *countingWriter) Write(b []byte) (int, error) {
-	n, err := c.w.Write(b)
-	c.n.Add(int64(n))
-	return n, err
 }
