@@ -68,7 +68,7 @@ Exit codes:
   7    rate limited (429), API unavailable (502, 503, 504) or network failure,
        after retries
   124  --timeout ran out
-  130  interrupted (Ctrl-C); 143 for SIGTERM
+  130  interrupted (Ctrl-C); 143 for SIGTERM, 129 for SIGHUP
   141  stdout was closed (as by "| head"); nothing is printed
 `
 

@@ -24,7 +24,8 @@ import (
 
 func main() {
 	sigs := make(chan os.Signal, 4)
-	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	// A closed terminal (SIGHUP) also leaves time to clean up.
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	// With SIGPIPE watched, a write to a closed stdout fails with EPIPE
 	// instead of killing the process, so that a download piped into
 	// "head" still deletes its temporary export.

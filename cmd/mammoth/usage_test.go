@@ -139,6 +139,18 @@ func TestSignals_FirstCancelsLaterOnesAreReported(t *testing.T) {
 	stop()
 }
 
+func TestSignals_ExitStatusIs128PlusTheSignal(t *testing.T) {
+	t.Parallel()
+	for sig, code := range map[os.Signal]int{syscall.SIGINT: 130, syscall.SIGTERM: 143, syscall.SIGHUP: 129} {
+		sigs := make(chan os.Signal, 1)
+		ctx, stop := signalContext(context.Background(), sigs, &syncBuffer{})
+		sigs <- sig
+		<-ctx.Done()
+		assert.Equal(t, code, stopped(ctx).code, sig)
+		stop()
+	}
+}
+
 func TestSignals_StopBeforeAnySignal(t *testing.T) {
 	t.Parallel()
 	ctx, stop := signalContext(context.Background(), make(chan os.Signal), &syncBuffer{})
