@@ -1,7 +1,8 @@
 // Command mammoth lists, adds, runs, suspends, restores, deletes and
 // downloads the exports of Mammoth Analytics dataview pipelines, and waits
 // for the jobs that carry them out. It is a thin layer over the
-// github.com/mammoth-io/mammoth-go SDK.
+// github.com/mammoth-io/mammoth-go SDK. "mammoth fake-server" runs the
+// SDK's fake of the API, for scripts and for tests in any language.
 //
 // Install it with
 //
