@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -190,23 +189,6 @@ func downloadLabel(n, total int64, elapsed time.Duration) string {
 		return fmt.Sprintf("downloading %s of %s (%d%%) in %s", formatBytes(n), formatBytes(total), n*100/total, rate(n, elapsed))
 	}
 	return "downloading " + transferred(n, elapsed)
-}
-
-// lengthRecorder is a transport that notes the length of the last
-// successful GET answer. The file's answer is the last one before the
-// first byte of the CSV reaches the writer, which reads the length then:
-// the SDK streams the file without saying how long it is.
-type lengthRecorder struct {
-	base http.RoundTripper
-	last atomic.Int64
-}
-
-func (l *lengthRecorder) RoundTrip(req *http.Request) (*http.Response, error) {
-	resp, err := l.base.RoundTrip(req)
-	if err == nil && req.Method == http.MethodGet && resp.StatusCode == http.StatusOK {
-		l.last.Store(resp.ContentLength)
-	}
-	return resp, err
 }
 
 // countingWriter counts what goes through it, for the progress line, and

@@ -298,3 +298,23 @@ func TestClassify_ANetworkEPIPEIsNotAClosedStdout(t *testing.T) {
 	assert.Equal(t, exitBrokenPipe, ce.code)
 	assert.True(t, ce.quiet)
 }
+
+func TestSlowAnswer_SaidOnATerminal(t *testing.T) {
+	t.Parallel()
+	for _, terminal := range []bool{true, false} {
+		h := newHarness(t)
+		h.srv.InjectFault(mammothtest.Fault{Route: mammothtest.RouteGetExport, Delay: time.Second})
+		var stdout, stderr syncBuffer
+		e := h.envFor(&stdout, &stderr)
+		e.isTerminal = func(s any) bool { return terminal && s == &stderr }
+		e.slowAfter = 10 * time.Millisecond
+		require.Zero(t, run(context.Background(), []string{"exports", "get", "101"}, e), stderr.String())
+		notice := "\r\x1b[Kmammoth: still waiting for an answer to GET /api/v2/workspaces/4/projects/4/datasets/121/dataviews/2311/pipeline/exports/101 after 10ms; --timeout sets a limit\n"
+		if terminal {
+			assert.Equal(t, notice, stderr.String())
+		} else {
+			assert.Empty(t, stderr.String())
+		}
+		assert.Contains(t, stdout.String(), "daily_sales.csv")
+	}
+}
