@@ -47,7 +47,8 @@ Environment:
 
 Output:
   Results go to stdout. Progress (a spinner while a job runs, bytes and rate
-  while a download streams) goes to stderr, and only when stderr is a terminal.
+  while a download streams, a line when an answer is 5s late) goes to stderr,
+  and only when stderr is a terminal.
   Secrets in target properties are shown as [REDACTED].
 
 Errors:
