@@ -25,36 +25,30 @@ var errBodyTooLarge = fmt.Errorf("body larger than %d bytes", maxResponseBody)
 // above the cap fails before anything is read, a known length is read into
 // a buffer of exactly that size, and a body of unknown length is read in
 // chunks, so that the cap is never exceeded by more than a chunk (a
-// doubling buffer would reach twice the cap, plus the copy). release
-// returns a pooled buffer; call it once data is no longer used.
-func readSuccessBody(resp *http.Response) (data []byte, release func(), err error) {
-	release = func() {}
+// doubling buffer would reach twice the cap, plus the copy). data may live
+// in buf, a pooled buffer: pass it to putBuffer once data is no longer used.
+func readSuccessBody(resp *http.Response) (data []byte, buf *bytes.Buffer, err error) {
 	if resp.ContentLength > maxResponseBody {
-		return nil, release, errBodyTooLarge
+		return nil, nil, errBodyTooLarge
 	}
 	if resp.ContentLength > pooledBodyLimit {
 		data = make([]byte, resp.ContentLength)
 		if _, err := io.ReadFull(resp.Body, data); err != nil {
-			return nil, release, err
+			return nil, nil, err
 		}
-		return data, release, nil
+		return data, nil, nil
 	}
-	buf := bufferPool.Get().(*bytes.Buffer)
+	buf = bufferPool.Get().(*bytes.Buffer)
 	buf.Reset()
-	release = func() {
-		if buf.Cap() <= pooledBodyLimit { // keep the pool from pinning huge buffers
-			bufferPool.Put(buf)
-		}
-	}
 	if resp.ContentLength > 0 {
 		buf.Grow(int(resp.ContentLength) + bytes.MinRead)
 	}
 	n, err := buf.ReadFrom(io.LimitReader(resp.Body, pooledBodyLimit))
 	if err != nil {
-		return nil, release, err
+		return nil, buf, err
 	}
 	if n < pooledBodyLimit || resp.ContentLength >= 0 {
-		return buf.Bytes(), release, nil
+		return buf.Bytes(), buf, nil
 	}
 	// Longer than the pool's buffers and of unknown length: read the rest
 	// in chunks, then join them once the whole body is known to fit.
@@ -65,7 +59,7 @@ func readSuccessBody(resp *http.Response) (data []byte, release func(), err erro
 		m, err := io.ReadFull(resp.Body, chunk)
 		total += int64(m)
 		if total > maxResponseBody {
-			return nil, release, errBodyTooLarge
+			return nil, buf, errBodyTooLarge
 		}
 		if m > 0 {
 			chunks = append(chunks, chunk[:m])
@@ -74,12 +68,20 @@ func readSuccessBody(resp *http.Response) (data []byte, release func(), err erro
 			break
 		}
 		if err != nil {
-			return nil, release, err
+			return nil, buf, err
 		}
 	}
 	data = make([]byte, 0, total)
 	for _, c := range chunks {
 		data = append(data, c...)
 	}
-	return data, release, nil
+	return data, buf, nil
+}
+
+// putBuffer returns a buffer of readSuccessBody's to the pool, unless it
+// grew too large to be worth keeping.
+func putBuffer(buf *bytes.Buffer) {
+	if buf != nil && buf.Cap() <= pooledBodyLimit+bytes.MinRead {
+		bufferPool.Put(buf)
+	}
 }

@@ -224,11 +224,15 @@ func TestDownloadCSV_CompleteDownloadWhoseCleanupFailedIsACleanupError(t *testin
 	})
 }
 
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(b []byte) (int, error) { return f(b) }
+
 // TestDownloadCSV_TypedNilWriterIsRefusedBeforeAnythingIsSent.
 func TestDownloadCSV_TypedNilWriterIsRefusedBeforeAnythingIsSent(t *testing.T) {
 	t.Parallel()
-	type writerFunc func([]byte) (int, error)
 	for name, w := range map[string]io.Writer{
+		"(writerFunc)(nil)":       writerFunc(nil),
 		"nil":                     nil,
 		"(*os.File)(nil)":         (*os.File)(nil),
 		"(*bytes.Buffer)(nil)":    (*bytes.Buffer)(nil),

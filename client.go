@@ -370,9 +370,6 @@ type response struct {
 	Empty bool
 	// Written counts the bytes copied to the request's sink.
 	Written int64
-	// AlreadyGone is set when a request that removes something got 404 on
-	// a retry after an earlier attempt may have removed it (goneMeansDone).
-	AlreadyGone bool
 }
 
 // do is the one request path every operation goes through: it builds the URL
@@ -404,8 +401,8 @@ func (c *Client) do(ctx context.Context, r *request, out any) (*response, error)
 		}
 	}
 	c.setHeaders(tmpl.Header, r, payload != nil, c.sameOrigin(u))
-	var mayHaveActed bool          // an earlier attempt may have done the work
 	var ownCooldown *cooldownState // started by this call; its retry's sleep waits it out
+	var mayHaveActed bool          // an earlier attempt may have done the work
 	for attempt := 1; ; attempt++ {
 		// A Retry-After seen by any call pauses every call to the API.
 		if err := c.awaitCooldown(ctx, r, u, attempt, ownCooldown); err != nil {
@@ -421,12 +418,12 @@ func (c *Client) do(ctx context.Context, r *request, out any) (*response, error)
 		}
 		if mayHaveActed && r.goneMeansDone && errors.Is(err, ErrNotFound) {
 			c.log(ctx, "mammoth: done by an earlier attempt", r, u, attempt, slog.String("reason", "404 after an attempt that may have removed it"))
-			return &response{StatusCode: http.StatusNotFound, Empty: true, AlreadyGone: true}, nil
+			return &response{StatusCode: http.StatusNotFound, Empty: true}, nil
 		}
 		mayHaveActed = mayHaveActed || v.acted
 		retryable, reason := v.retry, v.reason
 		if ctxErr := ctx.Err(); ctxErr != nil {
-			return nil, fmt.Errorf("mammoth: %s %s: %w", r.method, c.mask.str(u.Path), ctxErr)
+			return nil, fmt.Errorf("mammoth: %s %s: %w", r.method, c.shownPath(r, u), ctxErr)
 		}
 		if !retryable || attempt > c.retry.MaxRetries {
 			if retryable {
@@ -452,7 +449,7 @@ func (c *Client) do(ctx context.Context, r *request, out any) (*response, error)
 		}
 		c.log(ctx, "mammoth: retrying", r, u, attempt, slog.String("reason", reason), slog.Duration("wait", wait))
 		if err := c.sleep(ctx, wait); err != nil {
-			return nil, fmt.Errorf("mammoth: %s %s: %w", r.method, c.mask.str(u.Path), err)
+			return nil, fmt.Errorf("mammoth: %s %s: %w", r.method, c.shownPath(r, u), err)
 		}
 	}
 }
@@ -489,7 +486,7 @@ func (c *Client) setHeaders(h http.Header, r *request, hasBody, withCreds bool) 
 // body.
 func (c *Client) attempt(ctx context.Context, r *request, tmpl *http.Request, payload []byte, out any) (*response, verdict, error) {
 	u := tmpl.URL
-	path := c.mask.str(u.Path) // a download link's path comes from an answer
+	path := c.shownPath(r, u)
 	actx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	var timer *time.Timer
@@ -498,9 +495,10 @@ func (c *Client) attempt(ctx context.Context, r *request, tmpl *http.Request, pa
 		defer timer.Stop()
 	}
 	// A request that is not idempotent may be retried after a transport
-	// failure only if it provably never reached the wire.
+	// failure only if it provably never reached the wire; for a delete,
+	// whether it may have reached it decides what a 404 on a retry means.
 	var trace *sendTrace
-	if !r.idempotent {
+	if !r.idempotent || r.goneMeansDone {
 		trace = new(sendTrace)
 		actx = httptrace.WithClientTrace(actx, trace.hooks())
 	}
@@ -554,8 +552,8 @@ func (c *Client) attempt(ctx context.Context, r *request, tmpl *http.Request, pa
 		return resp, verdict{}, nil
 	}
 
-	data, release, err := readSuccessBody(hresp)
-	defer release()
+	data, buf, err := readSuccessBody(hresp)
+	defer putBuffer(buf)
 	switch {
 	case errors.Is(err, errBodyTooLarge):
 		return nil, verdict{acted: true}, &DecodeError{Operation: r.op, StatusCode: hresp.StatusCode, Err: err}
@@ -584,6 +582,15 @@ func (c *Client) attempt(ctx context.Context, r *request, tmpl *http.Request, pa
 		}
 	}
 	return resp, verdict{}, nil
+}
+
+// shownPath is the request's path as errors and logs show it: a download
+// link comes from an answer, so the secret is masked in it.
+func (c *Client) shownPath(r *request, u *url.URL) string {
+	if r.rawURL != "" {
+		return c.mask.str(u.Path)
+	}
+	return u.Path
 }
 
 // sendTrace records, through httptrace, how far the transport got with an
@@ -640,8 +647,8 @@ func retryableStatus(idempotent bool, status int) verdict {
 // parseRetryAfter reads a Retry-After header in seconds (digits, with a
 // decimal fraction tolerated) or as an HTTP date. What it cannot read
 // (garbage, signs, exponents, NaN, a past date) counts as absent: 0. A wait
-// too long to represent is the longest duration, which exceeds any
-// MaxBackoff.
+// too long to represent is the longest duration, longer than any MaxBackoff
+// but the longest.
 func parseRetryAfter(v string) time.Duration {
 	v = strings.TrimSpace(v)
 	if v == "" {
@@ -764,7 +771,7 @@ func (c *Client) logWith(ctx context.Context, msg string, r *request, u *url.URL
 	base := []slog.Attr{
 		slog.String("op", r.op),
 		slog.String("method", r.method),
-		slog.String("path", c.mask.str(u.Path)),
+		slog.String("path", c.shownPath(r, u)),
 		slog.Int("attempt", attempt),
 	}
 	c.logger.LogAttrs(ctx, slog.LevelDebug, msg, append(base, attrs...)...)

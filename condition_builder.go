@@ -96,15 +96,7 @@ func DateFunc(f DateFunction) Operand {
 // Col("Order Date").Eq(DatePart("year", 2024)). The component is one of
 // [DateComponents], in any letter case. It applies to DATE columns.
 func DatePart(component string, v any) Operand {
-	name, ok := condtree.Canonical(condtree.DateComponents, component)
-	if !ok {
-		return Operand{err: fmt.Sprintf("DatePart: %q is not a date component (%s)", component, strings.Join(condtree.DateComponents, ", "))}
-	}
-	lit, reason := literal(v)
-	if reason != "" {
-		return Operand{err: "DatePart: " + reason}
-	}
-	return Operand{op: condtree.Operand{Shape: condtree.Component, Name: name, Values: []any{lit}}}
+	return dateOperand("DatePart", "date component", condtree.DateComponents, condtree.Component, component, v)
 }
 
 // Truncated compares the column's dates, truncated to unit, with v:
@@ -112,15 +104,21 @@ func DatePart(component string, v any) Operand {
 // Date").Lt(Truncated("month", "2024-07-01")). The unit is one of
 // [TruncationUnits], in any letter case. It applies to DATE columns.
 func Truncated(unit string, v any) Operand {
-	name, ok := condtree.Canonical(condtree.TruncUnits, unit)
+	return dateOperand("Truncated", "truncation unit", condtree.TruncUnits, condtree.Truncate, unit, v)
+}
+
+// dateOperand builds a component or truncation operand: name is one of
+// words in any case, v a literal.
+func dateOperand(call, what string, words []string, shape condtree.Shape, name string, v any) Operand {
+	canonical, ok := condtree.Canonical(words, name)
 	if !ok {
-		return Operand{err: fmt.Sprintf("Truncated: %q is not a truncation unit (%s)", unit, strings.Join(condtree.TruncUnits, ", "))}
+		return Operand{err: fmt.Sprintf("%s: %q is not a %s (%s)", call, name, what, strings.Join(words, ", "))}
 	}
 	lit, reason := literal(v)
 	if reason != "" {
-		return Operand{err: "Truncated: " + reason}
+		return Operand{err: call + ": " + reason}
 	}
-	return Operand{op: condtree.Operand{Shape: condtree.Truncate, Name: name, Values: []any{lit}}}
+	return Operand{op: condtree.Operand{Shape: shape, Name: canonical, Values: []any{lit}}}
 }
 
 // maxExactInt is the largest integer every float64 above it may not hold.

@@ -115,7 +115,12 @@ type parser struct {
 	text   string
 	tokens []token
 	pos    int
+	depth  int // of "not" and "(" around the current factor
 }
+
+// maxConditionDepth bounds the nesting of "not" and parentheses, so that
+// text from anywhere cannot exhaust the stack.
+const maxConditionDepth = 1000
 
 // lex splits the text into tokens.
 func (p *parser) lex() error {
@@ -312,6 +317,10 @@ func (p *parser) chain(kind condtree.Kind, word string, part func() (*condtree.N
 
 // factor = "not" factor | "(" condition ")" | comparison
 func (p *parser) factor() (*condtree.Node, error) {
+	if p.depth++; p.depth > maxConditionDepth {
+		return nil, p.errorAt(p.peek(), fmt.Sprintf("at most %d levels of \"not\" and parentheses", maxConditionDepth))
+	}
+	defer func() { p.depth-- }()
 	switch {
 	case p.peekWord("not"):
 		p.next()

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -155,6 +156,8 @@ func TestParseConditionErrorsSayWhereAndWhat(t *testing.T) {
 		{"x = 'caf\xe9'", 4, 5, "valid UTF-8", "invalid bytes"},
 		{"`STRING_PROP` = 1 ignoring case", 18, 19, "STRING_PROP", `"ignoring"`},
 		{"Région ~", 8, 8, "an operator", `"~"`},
+		{strings.Repeat("(", 1001) + "x", 1000, 1001, "at most 1000 levels", `"("`},
+		{strings.Repeat("not ", 1001) + "x is empty", 4000, 4001, "at most 1000 levels", `"not"`},
 	} {
 		_, err := ParseCondition(tc.text)
 		var se *ConditionSyntaxError
@@ -262,4 +265,13 @@ func TestDisplayWritesDisplayNamesOfAnAPICondition(t *testing.T) {
 	cols := []Column{{DisplayName: "AND", InternalName: "column_1"}, {DisplayName: "Unit Cost", InternalName: "column_2"}}
 	c := Condition{"column_1": map[string]any{"GT": map[string]any{"COLUMN": "column_2"}}, "STRING_PROP": map[string]any{"CASE": "CASE-SENSITIVE"}}
 	assert.Equal(t, "`AND` > `Unit Cost`", c.Display(cols), "case-sensitive is the default and needs no words")
+}
+
+func TestParseConditionReadsNestingUpToItsLimit(t *testing.T) {
+	c, err := ParseCondition(strings.Repeat("(", 999) + "x is empty" + strings.Repeat(")", 999))
+	require.NoError(t, err)
+	assert.Equal(t, Col("x").IsEmpty(), c)
+	c, err = ParseCondition(strings.Repeat("not ", 999) + "x is empty")
+	require.NoError(t, err)
+	assert.Equal(t, strings.Repeat("not ", 999)+"x is empty", c.String())
 }

@@ -514,3 +514,58 @@ func TestResolve_PassesOnFailuresOtherThanNotFound(t *testing.T) {
 	assert.False(t, errors.Is(err, ErrNotFound))
 	assert.Zero(t, f.client.resolved.len(), "failures are not cached")
 }
+
+func TestResolve_StopsAtCancellationMidWalk(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var rec recorder
+	f.handle("GET", "/workspaces/4/browse", func(w http.ResponseWriter, r *http.Request) {
+		rec.add(r)
+		writeJSON(w, 200, `{"resources":[{"id":1,"type":"project","children":[{"id":5,"type":"datasource"}]},
+			{"id":2,"type":"project","children":[{"id":6,"type":"datasource"}]}],"next":""}`)
+	})
+	f.handle("GET", "/workspaces/4/projects/{p}/browse", func(w http.ResponseWriter, r *http.Request) {
+		rec.add(r)
+		cancel() // the caller gives up while the first project is read
+		writeJSON(w, 200, `{"resources":[{"id":5,"type":"datasource","children":[]}],"next":""}`)
+	})
+	_, err := f.client.Dataviews.Resolve(ctx, 4, 2311, nil)
+	require.ErrorIs(t, err, context.Canceled)
+	assert.False(t, errors.Is(err, ErrNotFound), "a cancelled search is not a dataview not found")
+	assert.Len(t, rec.all(), 2, "nothing is sent after the cancellation")
+}
+
+func TestResolve_IsSafeForConcurrentUse(t *testing.T) {
+	t.Parallel()
+	f := setup(t, WithResolveCache(3))
+	f.handle("GET", "/workspaces/4/projects/7/browse", func(w http.ResponseWriter, r *http.Request) {
+		var views []string
+		for v := 1; v <= 20; v++ {
+			views = append(views, fmt.Sprintf(`{"id":%d,"type":"dataview"}`, v))
+		}
+		writeJSON(w, 200, `{"resources":[{"id":121,"type":"datasource","children":[`+strings.Join(views, ",")+`]}],"next":""}`)
+	})
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 50 {
+				dv := (g+i)%20 + 1
+				ref, err := f.client.Dataviews.Resolve(context.Background(), 4, dv, &ResolveOptions{ProjectID: 7})
+				assert.NoError(t, err)
+				assert.Equal(t, DataviewRef{WorkspaceID: 4, ProjectID: 7, DatasetID: 121, DataviewID: dv}, ref)
+				if i%17 == 0 {
+					f.client.Dataviews.ClearResolveCache()
+				}
+				if i%11 == 0 {
+					f.client.Dataviews.ForgetResolved(4, dv)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	assert.LessOrEqual(t, f.client.resolved.len(), 3, "the cache keeps its bound")
+}

@@ -204,6 +204,13 @@ func TestAddExport_RetriedOnlyOnPositiveEvidenceThatNothingWasSent(t *testing.T)
 			rt := &contextDroppingTransport{base: base}
 			return rt, &rt.calls
 		}, 4},
+		{"handshake failure seen by the trace of a transport that keeps the context", func(addr string) (http.RoundTripper, *atomic.Int64) {
+			var calls atomic.Int64
+			return &http.Transport{DialContext: func(context.Context, string, string) (net.Conn, error) {
+				calls.Add(1)
+				return nil, errors.New("handshake failed") // not a dial error: only the trace proves nothing left
+			}}, &calls
+		}, 4},
 		{"dial error returned by an opaque transport", func(addr string) (http.RoundTripper, *atomic.Int64) {
 			rt := &failingTransport{err: &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}}
 			return rt, &rt.calls
@@ -312,6 +319,47 @@ func TestDeleteExport_NotFoundIsStillAnErrorWhenNoAttemptCouldHaveActed(t *testi
 				return
 			}
 			assert.ErrorIs(t, err, mammoth.ErrNotFound)
+		})
+	}
+}
+
+// firstFailsTransport fails its first request with err, without sending
+// it, and sends the rest.
+type firstFailsTransport struct {
+	err   error
+	calls atomic.Int64
+}
+
+func (t *firstFailsTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	if t.calls.Add(1) == 1 {
+		return nil, t.err
+	}
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+// TestDeleteExport_NotFoundAfterAFailureBeforeSendingIsStillNotFound: a
+// dial error proves the first attempt did nothing, so the 404 of the retry
+// is the answer.
+func TestDeleteExport_NotFoundAfterAFailureBeforeSendingIsStillNotFound(t *testing.T) {
+	t.Parallel()
+	for name, err := range map[string]error{
+		"dial":   &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")},
+		"DNS":    &net.DNSError{Err: "no such host", Name: "api.example", IsNotFound: true},
+		"opaque": errors.New("proxy hung up"), // may have been sent: the 404 means done
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			rt := &firstFailsTransport{err: err}
+			srv, client, ref := fakeAPI(quickRetries, mammoth.WithHTTPClient(&http.Client{Transport: rt}))
+			defer srv.Close()
+			change, derr := client.Exports.DeleteExport(context.Background(), ref, 999, nil)
+			assert.EqualValues(t, 2, rt.calls.Load())
+			if name == "opaque" {
+				require.NoError(t, derr)
+				assert.Equal(t, &mammoth.ExportChange{}, change)
+				return
+			}
+			assert.ErrorIs(t, derr, mammoth.ErrNotFound)
 		})
 	}
 }

@@ -43,8 +43,7 @@ type APIError struct {
 	Path   string
 	// RetryAfter is how long the API asked the caller to wait before trying
 	// again (Retry-After header), or 0; never negative. A Retry-After too
-	// large to represent is the largest duration, longer than any
-	// [RetryPolicy.MaxBackoff].
+	// large to represent is the largest duration.
 	RetryAfter time.Duration
 
 	// extraText is Extra summarised and masked when the SDK built the

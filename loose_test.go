@@ -128,6 +128,7 @@ func TestRetry_HugeBackoffsDoNotPanic(t *testing.T) {
 		{MaxRetries: 6, MinBackoff: math.MaxInt64/2 + 1, MaxBackoff: math.MaxInt64 - 1},
 		{MaxRetries: 100, MinBackoff: 1, MaxBackoff: math.MaxInt64},
 	} {
+		p.Budget.Disabled = true // every retry counts here, not the client's budget
 		f := setup(t, WithRetryPolicy(p))
 		h, count := failing(1000, 503, "", okPage)
 		f.dataview("GET", "/pipeline/exports", h)

@@ -137,7 +137,9 @@ func maskJSONStrings(b []byte, secret string, rawUTF8 bool, mask func(string) st
 		if end < 0 {
 			break
 		}
-		if escaped {
+		// A string decodes to at most as many bytes as it is written with,
+		// except that an invalid byte becomes U+FFFD, three bytes long.
+		if escaped && (end-i-1 >= len(secret) || rawUTF8) {
 			var s string
 			if json.Unmarshal(b[i:end+1], &s) == nil && strings.Contains(s, secret) {
 				enc, _ := json.Marshal(mask(s))

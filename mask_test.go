@@ -196,20 +196,9 @@ func TestSecrets_DecodeAndTransportErrorsThatQuoteTheAnswerAreMasked(t *testing.
 	f.handle("GET", "/jobs/2", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, 200, `{"job":{"id":1,"status":"success","created_at":"`+secret+`"}}`)
 	})
-	f.handle("GET", "/jobs/3", func(w http.ResponseWriter, r *http.Request) {
-		conn, buf, err := http.NewResponseController(w).Hijack()
-		require.NoError(t, err)
-		_, _ = buf.WriteString("HTTP/1.1 2" + secret + " OK\r\n\r\n")
-		_ = buf.Flush()
-		_ = conn.Close()
-	})
-	f.handle("GET", "/jobs/4", func(w http.ResponseWriter, r *http.Request) {
-		conn, buf, err := http.NewResponseController(w).Hijack()
-		require.NoError(t, err)
-		_, _ = buf.WriteString("HTTP/1.1 200 OK\r\nContent-Length: " + secret + "\r\n\r\n")
-		_ = buf.Flush()
-		_ = conn.Close()
-	})
+	// Malformed answers, which net/http's errors quote.
+	f.handle("GET", "/jobs/3", rawAnswer(t, "HTTP/1.1 2"+secret+" OK\r\n\r\n"))
+	f.handle("GET", "/jobs/4", rawAnswer(t, "HTTP/1.1 200 OK\r\nContent-Length: "+secret+"\r\n\r\n"))
 	for id := 1; id <= 4; id++ {
 		_, err := f.client.Jobs.GetJob(context.Background(), id)
 		require.Error(t, err, id)
@@ -223,6 +212,17 @@ func TestSecrets_DecodeAndTransportErrorsThatQuoteTheAnswerAreMasked(t *testing.
 	}
 	assert.NotContains(t, logs.String(), secret)
 	assert.NotContains(t, logs.String(), esc)
+}
+
+// rawAnswer writes text on the connection, whatever it is, and closes it.
+func rawAnswer(t *testing.T, text string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		conn, buf, err := http.NewResponseController(w).Hijack()
+		require.NoError(t, err)
+		_, _ = buf.WriteString(text)
+		_ = buf.Flush()
+		_ = conn.Close()
+	}
 }
 
 // TestSecrets_DownloadLinkThatCarriesTheSecretIsMaskedInErrors: the path of
@@ -266,6 +266,21 @@ func TestMasker_SecretsThatOverlapThePlaceholder(t *testing.T) {
 		assert.True(t, utf8.ValidString(m.str(tt.text)))
 	}
 	assert.Equal(t, "key [REDACTED] here", newMasker("s3cr3t-value").str("key s3cr3t-value here"))
+
+	// Decoding turns an invalid byte into U+FFFD: a secret that holds one
+	// is found where the body has the invalid byte instead.
+	secret := "ab\uFFFDcd"
+	e := newAPIError(newMasker(secret), "GET", "/p", 400, []byte("{\"detail\":\"ab\xffcd\",\"extra\":[\"ab\xffcd\"]}"), 0)
+	assert.NotContains(t, e.Detail, secret)
+	assert.NotContains(t, e.Error(), secret)
+	assert.NotContains(t, fmtStrings(decodeAny(t, e.Extra)), secret)
+}
+
+func decodeAny(t *testing.T, raw []byte) any {
+	t.Helper()
+	var v any
+	require.NoError(t, json.Unmarshal(raw, &v))
+	return v
 }
 
 // TestNewClient_RefusesCredentialsWithControlCharacters: they would fail

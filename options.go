@@ -15,8 +15,10 @@ type Option func(*Client) error
 // from MinBackoff, doubling up to MaxBackoff, with full jitter. A Retry-After
 // the API sends is obeyed instead, unless it asks for longer than MaxBackoff:
 // then the call returns at once with an [*APIError] whose RetryAfter says
-// how long to wait. The budget of retries and a Retry-After also bind the
-// client as a whole, not only one call: see Budget and NoCooldown.
+// how long to wait. Any durations are accepted, up to the largest: the
+// doubling stops at MaxBackoff without overflowing. The budget of retries
+// and a Retry-After also bind the client as a whole, not only one call: see
+// Budget and NoCooldown.
 type RetryPolicy struct {
 	// MaxRetries is the number of retries after the first attempt; 0 never
 	// retries.
@@ -68,8 +70,11 @@ func (p RetryPolicy) validate() error {
 
 // WithBaseURL sets the API root, such as "https://app.mammoth.io/api/v2" (the
 // default) or a [mammothtest] server's URL. A trailing slash is ignored and a
-// URL with no path gets "/api/v2". Plain http is accepted only for loopback
-// hosts unless [WithInsecureHTTP] is also given.
+// URL with no path gets "/api/v2"; a URL with user info, a query or a
+// fragment (even an empty one: a trailing "?" or "#") is refused. Plain http
+// is accepted only for a literal loopback address (127.0.0.1, ::1) or
+// "localhost" itself, unless [WithInsecureHTTP] is also given: other names,
+// even under .localhost, may be resolved through DNS.
 func WithBaseURL(rawURL string) Option {
 	return func(c *Client) error {
 		if rawURL == "" {

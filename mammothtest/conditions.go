@@ -16,29 +16,8 @@ import (
 	"github.com/mammoth-io/mammoth-go/internal/condtree"
 )
 
-// Export conditions.
-//
-// An export's condition is checked when the export is added, against the
-// columns its dataview's pipeline ends with ([Server.SetColumns]): a
-// condition the fake cannot read, one naming a column that is not an
-// internal name of the dataview (display names are refused, as the API's
-// own SDKs always send internal names), an operator that does not fit the
-// column's type (a range on TEXT, a date function, component or
-// truncation on anything but DATE, a text operator on anything but TEXT,
-// and EQ or NE with a value on TEXT, which the API refuses as a type
-// mismatch), or a value that is not a number for a NUMERIC column or a
-// date for a DATE one, is answered 400 with the API's error body.
-//
-// An S3 export's file then holds the header and only the rows its
-// condition selects, matched by the header's display names. Empty cells
-// are null, as in SQL: a comparison with one is neither true nor false,
-// so that neither "x = 1" nor "not x = 1" selects it. Numbers compare as
-// numbers, dates (2006-01-02, with an optional time) as times, text as
-// text, without case when the condition ignores case. TODAY and
-// SYSTEM_DATE are the server's date ([WithClock]), NOW and SYSTEM_TIME its
-// time, MAX and MIN the column's latest and earliest dates. day_of_week
-// counts from Monday = 1. With a condition, a generated file
-// ([Server.SetCSVGenerator]) is read in full before it is filtered.
+// The rules the fake applies to export conditions are in the package
+// documentation, under "Export conditions".
 
 // dateLayouts are the forms of a date the fake reads, in cells and values.
 var dateLayouts = []string{"2006-01-02", "2006-01-02 15:04:05", "2006-01-02T15:04:05", time.RFC3339Nano,
@@ -51,6 +30,21 @@ func parseDate(s string) (time.Time, bool) {
 		}
 	}
 	return time.Time{}, false
+}
+
+// patchConditionProblemsLocked checks the condition of each params
+// replace among patches.
+func (s *Server) patchConditionProblemsLocked(ref mammoth.DataviewRef, patches []exportPatch) problems {
+	var p problems
+	for i, pt := range patches {
+		if pt.spec == nil {
+			continue
+		}
+		if msg := s.conditionProblemLocked(ref, pt.spec.Condition); msg != "" {
+			p.add("body", "patches["+strconv.Itoa(i)+"].value.condition", msg)
+		}
+	}
+	return p
 }
 
 // conditionProblemLocked says why the dataview cannot apply cond, or "".

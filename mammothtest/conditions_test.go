@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -67,8 +68,7 @@ func exportRows(t *testing.T, client *mammoth.Client, cond mammoth.Condition) st
 }
 
 func TestExportFileHoldsOnlyTheRowsTheConditionSelects(t *testing.T) {
-	srv, client := salesServer(t)
-	_ = srv
+	_, client := salesServer(t)
 	for _, tc := range []struct {
 		where string
 		rows  []int
@@ -176,4 +176,21 @@ func TestConditionFiltersAGeneratedFileToo(t *testing.T) {
 	cond, err := client.Dataviews.ResolveCondition(context.Background(), testRef, mammoth.Col("Region").Eq("West"))
 	require.NoError(t, err)
 	assert.Equal(t, salesHeader+salesRows[0]+salesRows[3], exportRows(t, client, cond))
+}
+
+func TestReplacingParamsAnswers400ForAConditionTheDataviewCannotApply(t *testing.T) {
+	srv, client := salesServer(t)
+	_, err := client.Exports.CreateS3Export(context.Background(), testRef, &mammoth.S3ExportRequest{File: "x.csv"})
+	require.NoError(t, err)
+	exports := srv.Exports(testRef)
+	require.Len(t, exports, 1)
+	spec := map[string]any{"DATAVIEW_ID": testRef.DataviewID, "handler_type": "s3", "trigger_type": "none",
+		"run_immediately": false, "target_properties": map[string]any{"file": "x.csv"},
+		"condition": map[string]any{"Region": map[string]any{"IS_EMPTY": true}}}
+	body := map[string]any{"patches": []any{map[string]any{"op": "replace", "path": "params", "value": spec}}}
+	a := raw(t, srv, http.MethodPatch, dvPath(testRef)+exportsSuffix+"/"+strconv.Itoa(*exports[0].ID), body)
+	require.Equal(t, http.StatusBadRequest, a.status, "%s", a.body)
+	assert.Contains(t, string(a.body), `"key":"patches[0].value.condition"`)
+	assert.Contains(t, string(a.body), `unknown column \"Region\"`)
+	assert.Equal(t, map[string]any{}, srv.Exports(testRef)[0].Condition, "nothing changed")
 }

@@ -22,14 +22,6 @@ func ids(t *testing.T, list any) []int {
 	return out
 }
 
-func seq(from, to int) []int {
-	var out []int
-	for i := from; i <= to; i++ {
-		out = append(out, i)
-	}
-	return out
-}
-
 func TestDiscoveryLists_PageWithTheAPIsDefaultLimits(t *testing.T) {
 	t.Parallel()
 	s := mammothtest.NewServer()

@@ -196,6 +196,33 @@
 // these routes too (where the API's schema declares 400 or 403 for some of
 // them: the API's own clients have seen 404s from folder browses).
 //
+// # Export conditions
+//
+// An export's condition is checked when the export is added or its params
+// replaced, against the columns its dataview's pipeline ends with
+// ([Server.SetColumns]). It is a 400 with the API's error body, "extra"
+// holding one problem with key "condition", when the fake cannot read it,
+// when it names a column that is not an internal name of the dataview
+// (display names are refused: the API's own SDKs send internal names), when
+// an operator does not fit the column's type (a range on TEXT; a date
+// function, component or truncation on anything but DATE; a text operator
+// on anything but TEXT; EQ or NE with a value on TEXT, which the API
+// refuses as a type mismatch), or when a value is not a number for a
+// NUMERIC column or a date for a DATE one.
+//
+// An S3 export's file then holds the header and only the rows its
+// condition selects, as it was when the run's link was made; cells are
+// found by the header's display names and each row keeps its bytes. Empty
+// cells are null, as in SQL: a comparison with one is neither true nor
+// false, so that neither "x = 1" nor "not x = 1" selects it. Numbers
+// compare as numbers, dates (2006-01-02, with an optional time) as times,
+// text as text, without case when the condition ignores case. TODAY and
+// SYSTEM_DATE are the server's date ([WithClock]), NOW and SYSTEM_TIME
+// its time, MAX and MIN the column's latest and earliest dates;
+// day_of_week counts from Monday = 1 and week is the ISO week. With a
+// condition, a generated file ([Server.SetCSVGenerator]) is read in full
+// before it is filtered.
+//
 // # Outside Go tests
 //
 // [WithListener] puts the API on an address of your choosing, so that

@@ -390,6 +390,11 @@ func (s *Server) handleEditExport(w http.ResponseWriter, r *http.Request, body [
 		writeError(w, http.StatusBadRequest, msg, nil)
 		return
 	}
+	if cp := s.patchConditionProblemsLocked(ref, patches); len(cp) > 0 {
+		s.mu.Unlock()
+		writeProblems(w, r, cp)
+		return
+	}
 	if dv.pipe().draft.Active() {
 		m := dv.holdLocked(pendingChange{kind: pendingPatches, id: id, patches: patches}, mammoth.ExportStatusEdited)
 		s.mu.Unlock()

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -27,6 +28,9 @@ type env struct {
 	// is an interactive terminal.
 	isTerminal func(stream any) bool
 	now        func() time.Time
+	// slowAfter is how long a request may go unanswered before a
+	// terminal is told (0: the default); tests shorten it.
+	slowAfter time.Duration
 }
 
 // osEnv is the environment of the running process.
@@ -167,9 +171,14 @@ func invoke(ctx context.Context, e *env, g *globals, cmd *command, args []string
 		writeCommandHelp(e.stdout, cmd)
 		return nil
 	}
-	c := &call{env: e, out: &printer{w: e.stdout, format: g.output}, demo: g.demo}
+	// Writes to stdout are told apart from the network's, whose EPIPE is
+	// a failure to report, not a reader that went away.
+	withStdout := *e
+	withStdout.stdout = &stdoutWriter{w: e.stdout}
+	withStdout.stderr = &lockedWriter{w: e.stderr}
+	c := &call{env: &withStdout, out: &printer{w: withStdout.stdout, format: g.output}, demo: g.demo}
 	if c.id, err = cmd.parseArg(pos); err != nil {
-		return explainStray(fs, args, pos, err)
+		return explainStray(fs, args, pos, err, func(pos []string) bool { _, err := cmd.parseArg(pos); return err == nil })
 	}
 	if c.ref, err = ids.resolve(e.getenv, g.demo); err != nil {
 		return err
@@ -178,7 +187,12 @@ func invoke(ctx context.Context, e *env, g *globals, cmd *command, args []string
 	c.progress = !g.verbose && e.isTerminal(e.stderr)
 	if !cmd.offline {
 		var closeDemo func()
-		c.sizes = &lengthRecorder{base: http.DefaultTransport}
+		var transport http.RoundTripper = http.DefaultTransport
+		if c.progress {
+			after := cmp.Or(e.slowAfter, slowAfter)
+			transport = &slowNotice{base: transport, after: after, w: c.env.stderr}
+		}
+		c.sizes = &lengthRecorder{base: transport}
 		if c.client, closeDemo, err = connect(e, g, c.ref.WorkspaceID, c.sizes); err != nil {
 			return err
 		}

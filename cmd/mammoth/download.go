@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -33,9 +32,11 @@ func setupDownload(fs *flag.FlagSet) action {
 	fs.BoolVar(&opts.IncludeHidden, "include-hidden", false, "also export hidden columns")
 	fs.BoolVar(&opts.KeepExport, "keep-export", false, "keep the temporary export in the pipeline")
 	var poll time.Duration
-	fs.Var((*durationFlag)(&poll), "poll-interval", "pause of this `duration` between polls of the export's job (default 2s; 250ms with --demo)")
+	fs.Var((*durationFlag)(&poll), "poll-interval", pollUsage)
+	where := addWhere(fs)
 	return func(ctx context.Context, c *call) error {
-		opts.Wait = &mammoth.WaitOptions{PollInterval: c.pollInterval(poll)}
+		opts.Wait = &mammoth.WaitOptions{PollInterval: poll}
+		opts.Condition = where.cond
 		t, err := openOut(*out, c.env.stdout)
 		if err != nil {
 			return err
@@ -44,13 +45,13 @@ func setupDownload(fs *flag.FlagSet) action {
 		n, err := c.download(ctx, t.w, &opts)
 		left := leftoverOf(err)
 		// A complete CSV is kept even when its export could not be deleted.
-		complete := err == nil || (left != nil && left.complete)
+		complete := err == nil || (left != nil && left.Complete && withoutCleanup(err) == nil)
 		if ferr := t.finish(complete); ferr != nil && err == nil {
 			err = fmt.Errorf("writing --out %s: %w", t.path, ferr)
 		}
 		switch {
 		case left != nil:
-			return &leftBehind{err: err, left: left, ref: c.ref, file: t.path, bytes: n}
+			return &leftBehind{err: err, left: left, file: t.path, bytes: n}
 		case err != nil:
 			return err
 		case t.path == "":
@@ -65,6 +66,7 @@ func setupDownload(fs *flag.FlagSet) action {
 // beside it and renamed into place once complete.
 type outTarget struct {
 	path string // "" for stdout
+	dest string // where a .part file is renamed to: path, or the file a link at path leads to
 	w    io.Writer
 	file *os.File // the .part file or the device, if any
 	part bool
@@ -83,14 +85,22 @@ func openOut(path string, stdout io.Writer) (*outTarget, error) {
 	if strings.HasSuffix(path, string(filepath.Separator)) || strings.HasSuffix(path, "/") {
 		return nil, bad("names a directory; name a file, such as %s", filepath.Join(path, "data.csv"))
 	}
+	// A link is written through, as the shell's > would: the file it
+	// leads to is replaced, not the link.
+	dest := path
+	if fi, err := os.Lstat(path); err == nil && fi.Mode()&os.ModeSymlink != 0 {
+		if dest, err = filepath.EvalSymlinks(path); err != nil {
+			return nil, bad("is a symbolic link that leads to no file: %v", unwrapPath(err))
+		}
+	}
 	mode := os.FileMode(0o600)
-	switch fi, err := os.Stat(path); {
+	switch fi, err := os.Stat(dest); {
 	case err == nil && fi.IsDir():
 		return nil, bad("is a directory; name a file in it, such as %s", filepath.Join(path, "data.csv"))
 	case err == nil && !fi.Mode().IsRegular():
 		// A device or a named pipe is written in place: there is no
 		// renaming over it.
-		f, err := os.OpenFile(path, os.O_WRONLY, 0)
+		f, err := os.OpenFile(dest, os.O_WRONLY, 0)
 		if err != nil {
 			return nil, bad("cannot be written: %v", unwrapPath(err))
 		}
@@ -98,7 +108,7 @@ func openOut(path string, stdout io.Writer) (*outTarget, error) {
 	case err == nil:
 		// As the shell's > would, refuse a file that may not be written,
 		// though renaming over it would work.
-		f, err := os.OpenFile(path, os.O_WRONLY, 0)
+		f, err := os.OpenFile(dest, os.O_WRONLY, 0)
 		if err != nil {
 			return nil, bad("cannot be written: %v", unwrapPath(err))
 		}
@@ -107,14 +117,14 @@ func openOut(path string, stdout io.Writer) (*outTarget, error) {
 	case !errors.Is(err, os.ErrNotExist):
 		return nil, bad("%v", unwrapPath(err))
 	}
-	dir := filepath.Dir(path)
+	dir := filepath.Dir(dest)
 	switch fi, err := os.Stat(dir); {
 	case err != nil:
 		return nil, bad("the directory %s does not exist", dir)
 	case !fi.IsDir():
 		return nil, bad("%s is not a directory", dir)
 	}
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.part")
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(dest)+".*.part")
 	if err != nil {
 		return nil, bad("cannot write in %s: %v", dir, unwrapPath(err))
 	}
@@ -123,7 +133,7 @@ func openOut(path string, stdout io.Writer) (*outTarget, error) {
 		os.Remove(tmp.Name())
 		return nil, bad("%v", unwrapPath(err))
 	}
-	return &outTarget{path: path, w: tmp, file: tmp, part: true}, nil
+	return &outTarget{path: path, dest: dest, w: tmp, file: tmp, part: true}, nil
 }
 
 // finish closes the file, and renames a .part file into place if keep,
@@ -137,7 +147,7 @@ func (t *outTarget) finish(keep bool) error {
 		return err
 	}
 	if err == nil && keep {
-		if err = os.Rename(t.file.Name(), t.path); err == nil {
+		if err = os.Rename(t.file.Name(), t.dest); err == nil {
 			return nil
 		}
 	}
@@ -181,23 +191,6 @@ func downloadLabel(n, total int64, elapsed time.Duration) string {
 		return fmt.Sprintf("downloading %s of %s (%d%%) in %s", formatBytes(n), formatBytes(total), n*100/total, rate(n, elapsed))
 	}
 	return "downloading " + transferred(n, elapsed)
-}
-
-// lengthRecorder is a transport that notes the length of the last
-// successful GET answer. The file's answer is the last one before the
-// first byte of the CSV reaches the writer, which reads the length then:
-// the SDK streams the file without saying how long it is.
-type lengthRecorder struct {
-	base http.RoundTripper
-	last atomic.Int64
-}
-
-func (l *lengthRecorder) RoundTrip(req *http.Request) (*http.Response, error) {
-	resp, err := l.base.RoundTrip(req)
-	if err == nil && req.Method == http.MethodGet && resp.StatusCode == http.StatusOK {
-		l.last.Store(resp.ContentLength)
-	}
-	return resp, err
 }
 
 // countingWriter counts what goes through it, for the progress line, and

@@ -76,6 +76,10 @@ func subjectOf(cmd *command, c *call) subject {
 	if cmd.argName == "JOB_ID" {
 		return subject{fmt.Sprintf("job %d", c.id), "check the job id"}
 	}
+	if c.ref == (mammoth.DataviewRef{}) {
+		// A command that names no dataview.
+		return subject{"what '" + cmd.path() + "' asked for", "check the arguments"}
+	}
 	dv := fmt.Sprintf("workspace %d, project %d, dataset %d, dataview %d",
 		c.ref.WorkspaceID, c.ref.ProjectID, c.ref.DatasetID, c.ref.DataviewID)
 	check := "check --workspace, --project, --dataset and --dataview"
@@ -99,7 +103,7 @@ func classify(ctx context.Context, err error, about subject) *cliError {
 		return left.explain(ctx, about)
 	case errors.As(err, &ce):
 		return ce
-	case errors.Is(err, syscall.EPIPE):
+	case errors.As(err, new(*stdoutClosed)):
 		return &cliError{code: exitBrokenPipe, kind: "broken_pipe", msg: "stdout was closed", quiet: true}
 	}
 	if st := stopped(ctx); st != nil {
@@ -206,6 +210,7 @@ func flagFor(field string) string {
 		"API key":                                  "$MAMMOTH_API_KEY",
 		"API secret":                               "$MAMMOTH_API_SECRET",
 		"API credentials":                          "$MAMMOTH_API_KEY or $MAMMOTH_API_SECRET",
+		"Condition":                                "--where",
 	}
 	if name, ok := names[field]; ok {
 		return name
@@ -237,6 +242,26 @@ func finish(ctx context.Context, e *env, g *globals, path string, err error) int
 	}
 	return ce.code
 }
+
+// stdoutWriter marks the error of a write to stdout that found its
+// reader gone.
+type stdoutWriter struct{ w io.Writer }
+
+func (s *stdoutWriter) Write(b []byte) (int, error) {
+	n, err := s.w.Write(b)
+	if errors.Is(err, syscall.EPIPE) {
+		err = &stdoutClosed{err}
+	}
+	return n, err
+}
+
+// stdoutClosed is a write to stdout after its reader went away, as after
+// "| head".
+type stdoutClosed struct{ err error }
+
+func (s *stdoutClosed) Error() string { return "stdout was closed: " + s.err.Error() }
+
+func (s *stdoutClosed) Unwrap() error { return s.err }
 
 // errorView is the JSON form of an error.
 type errorView struct {

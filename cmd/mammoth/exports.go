@@ -37,9 +37,13 @@ var exportsCommands = []command{
 			"DATAVIEW_ID may be left out: it is taken from --dataview.",
 		setup: changeCommand(func(fs *flag.FlagSet) changeFunc {
 			specFile := fs.String("spec", "", "`file` holding the AddExportSpec as JSON, or - for stdin (required)")
+			where := addWhere(fs)
 			return func(ctx context.Context, c *call) (*mammoth.ExportChange, error) {
 				spec, err := readSpec(c.env.stdin, *specFile)
 				if err != nil {
+					return nil, err
+				}
+				if spec.Condition, err = where.condition(ctx, c, spec.Condition, "a condition in the spec"); err != nil {
 					return nil, err
 				}
 				return c.client.Exports.AddExport(ctx, c.ref, spec)
@@ -56,9 +60,14 @@ var exportsCommands = []command{
 			trigger := enum(fs, "trigger-type", "when it runs (`trigger`): none (default), pipeline or schedule", triggerTypes...)
 			runNow := fs.Bool("run-immediately", true, "run the export once added")
 			condition := jsonFlag(fs, "condition", "row filter in the API's condition format, as a `json` object")
+			where := addWhere(fs)
 			return func(ctx context.Context, c *call) (*mammoth.ExportChange, error) {
 				req.FileType, req.TriggerType = mammoth.ExportFileType(*fileType), mammoth.TriggerType(*trigger)
-				req.UseFormat, req.RunImmediately, req.Condition = useFormat, runNow, *condition
+				req.UseFormat, req.RunImmediately = useFormat, runNow
+				var err error
+				if req.Condition, err = where.condition(ctx, c, *condition, "--condition"); err != nil {
+					return nil, err
+				}
 				return c.client.Exports.CreateS3Export(ctx, c.ref, &req)
 			}
 		})},
@@ -74,9 +83,14 @@ var exportsCommands = []command{
 			runNow := fs.Bool("run-immediately", true, "run the export once added")
 			condition := jsonFlag(fs, "condition", "row filter in the API's condition format, as a `json` object")
 			columns := jsonFlag(fs, "column-mapping", "dataview column to dataset column, as a `json` object {\"from\": \"to\"}")
+			where := addWhere(fs)
 			return func(ctx context.Context, c *call) (*mammoth.ExportChange, error) {
 				req.TargetDatasetID, req.Mode = target.ptr(), mammoth.SaveAsDatasetMode(*mode)
-				req.TriggerType, req.RunImmediately, req.Condition = mammoth.TriggerType(*trigger), runNow, *condition
+				req.TriggerType, req.RunImmediately = mammoth.TriggerType(*trigger), runNow
+				var err error
+				if req.Condition, err = where.condition(ctx, c, *condition, "--condition"); err != nil {
+					return nil, err
+				}
 				if len(*columns) > 0 {
 					req.ColumnMapping = make(map[string]string, len(*columns))
 					for k, v := range *columns {

@@ -363,7 +363,7 @@ func fileJSONProblem(data []byte, err error) string {
 // openExportsFile opens the file a -f flag names; "-" is stdin.
 func openExportsFile(name string, stdin io.Reader) (io.ReadCloser, error) {
 	if name == "" {
-		return nil, usagef("missing -f: the desired-state file (or - for stdin)")
+		return nil, usagef("missing --file (-f): the desired-state file, or - for stdin")
 	}
 	if name == "-" {
 		return io.NopCloser(stdin), nil

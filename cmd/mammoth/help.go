@@ -51,7 +51,8 @@ Environment:
 
 Output:
   Results go to stdout. Progress (a spinner while a job runs, bytes and rate
-  while a download streams) goes to stderr, and only when stderr is a terminal.
+  while a download streams, a line when an answer is 5s late) goes to stderr,
+  and only when stderr is a terminal.
   Secrets in target properties are shown as [REDACTED].
 
 Errors:
@@ -67,11 +68,13 @@ Exit codes:
   3    authentication: no credentials, or the API refused them (401, 403)
   4    not found (404): the dataview, export or job
   5    the job failed
-  6    exports plan: changes are pending (applying the file would change something)
+  6    download-csv: the CSV is complete, but its temporary export could not be
+       deleted (the message says how to remove it)
   7    rate limited (429), API unavailable (502, 503, 504) or network failure,
        after retries
+  8    exports plan: changes are pending (applying the file would change something)
   124  --timeout ran out
-  130  interrupted (Ctrl-C); 143 for SIGTERM
+  130  interrupted (Ctrl-C); 143 for SIGTERM, 129 for SIGHUP
   141  stdout was closed (as by "| head"); nothing is printed
 `
 

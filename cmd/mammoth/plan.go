@@ -16,7 +16,7 @@ import (
 
 // exitChangesPending is the status of "exports plan" when applying the file
 // would change something, so that CI can tell "in sync" (0) from "drift".
-const exitChangesPending = 6
+const exitChangesPending = 8
 
 // parallelDataviews bounds how many dataviews of one file are planned or
 // applied at once.
@@ -28,7 +28,7 @@ var exportsAsCodeCommands = []command{
 	{name: "plan", ids: optionalDataviewIDs, summary: "Show what applying a desired-state file would change",
 		doc: "Compares the exports the file lists for each dataview with the pipeline's and\n" +
 			"prints the difference: + to add, ~ to change (with the fields), - to delete\n" +
-			"(with --prune). Exits 0 when nothing would change and 6 when changes are\n" +
+			"(with --prune). Exits 0 when nothing would change and 8 when changes are\n" +
 			"pending. Ids the file leaves out come from the id flags.",
 		setup: setupPlan},
 	{name: "apply", ids: optionalDataviewIDs, summary: "Make the pipelines match a desired-state file",
@@ -55,7 +55,8 @@ type planFlags struct {
 }
 
 func (f *planFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&f.file, "f", "", "desired-state `file` (JSON), or - for stdin")
+	fs.StringVar(&f.file, "file", "", "desired-state `file` (JSON), or - for stdin")
+	fs.StringVar(&f.file, "f", "", "the same as --file")
 	fs.BoolVar(&f.prune, "prune", false, "delete the exports the file does not list")
 }
 
@@ -156,7 +157,7 @@ func setupApply(fs *flag.FlagSet) action {
 		}
 		opts := mammoth.ApplyOptions{Draft: *draft}
 		if *wait {
-			opts.Wait = &mammoth.WaitOptions{PollInterval: c.pollInterval(0)}
+			opts.Wait = &mammoth.WaitOptions{}
 		}
 		return c.applyPlans(ctx, plans, opts)
 	}
@@ -208,7 +209,8 @@ func (c *call) applyPlans(ctx context.Context, plans []*dataviewPlan, opts mammo
 }
 
 func setupDump(fs *flag.FlagSet) action {
-	out := fs.String("f", "-", "`file` to write, or - for stdout")
+	out := fs.String("file", "-", "`file` to write, or - for stdout")
+	fs.StringVar(out, "f", "-", "the same as --file")
 	return func(ctx context.Context, c *call) error {
 		dv, secrets, err := c.dumpDataview(ctx)
 		if err != nil {
