@@ -1,6 +1,7 @@
 package mammoth
 
 import (
+	"math"
 	"math/rand/v2"
 	"testing"
 
@@ -11,7 +12,7 @@ import (
 // and operand, with awkward names and values.
 func randomCondition(r *rand.Rand, depth int) Condition {
 	names := []string{"Sales", "Order Date", "AND", "NOT", "STRING_PROP", "or", "a`b", "x'y", "Région", "_1", "1st", " pad ", "max", "year", "today", "line\nbreak", "\"q\""}
-	values := []any{0, -1, 2.5, 1e21, 1e-7, -0.0, 12345678901234, "", "it's", `say "hi"`, "``", "é\t\n", uint16(7), float32(0.5)}
+	values := []any{0, -1, 2.5, 1e21, 1e-7, math.Copysign(0, -1), 12345678901234, "", "it's", `say "hi"`, "``", "é\t\n", uint16(7), float32(0.5)}
 	texts := []string{"", "a", "it's", "%_", "line\nbreak", "ünï"}
 	name := func() string { return names[r.IntN(len(names))] }
 	value := func() any { return values[r.IntN(len(values))] }
