@@ -101,6 +101,7 @@ const (
 	tokText
 	tokNumber
 	tokSymbol
+	tokInvalid // a character the grammar has no use for
 )
 
 type token struct {
@@ -173,7 +174,10 @@ func (p *parser) lex() error {
 				}
 			}
 			if sym == "" {
-				return p.errorAtOffset(i, "a name, a value, an operator or a parenthesis", strconv.Quote(string(r)))
+				// The parser says what it expected here.
+				p.tokens = append(p.tokens, token{kind: tokInvalid, text: string(r), start: i, end: i + size})
+				i += size
+				continue
 			}
 			p.tokens = append(p.tokens, token{kind: tokSymbol, text: sym, start: i, end: i + len(sym)})
 			i += len(sym)
