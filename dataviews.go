@@ -36,7 +36,8 @@ type GetDataviewOptions struct {
 	// dataview's (use [DataviewsService.Columns] for those).
 	Sequence *int
 	// Wait tunes the wait when the API answers 202 with a job instead of
-	// the dataview; nil waits with the defaults of [JobsService.WaitForJob].
+	// the dataview; nil waits as [JobsService.WaitForJob] does by default,
+	// on the client's poll schedule ([WithPollInterval]).
 	Wait *WaitOptions
 }
 

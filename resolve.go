@@ -97,7 +97,7 @@ func (s *DataviewsService) Resolve(ctx context.Context, workspaceID, dataviewID 
 	if ref, ok := cache.get(workspaceID, dataviewID); ok && (o.ProjectID == 0 || o.ProjectID == ref.ProjectID) {
 		return ref, nil
 	}
-	r := &resolver{s: s, ws: workspaceID, target: dataviewID, folders: make(map[int]bool)}
+	r := &resolver{s: s, ws: workspaceID, target: dataviewID, folders: make(map[[2]int]bool)}
 	var ref DataviewRef
 	var found bool
 	var err error
@@ -152,7 +152,7 @@ type resolver struct {
 	ws       int
 	target   int
 	projects int
-	folders  map[int]bool // browsed or skipped, against cycles
+	folders  map[[2]int]bool // {project, folder} browsed or skipped, against cycles
 }
 
 // browse walks every page of one browse endpoint.
@@ -230,8 +230,8 @@ func (r *resolver) searchProject(ctx context.Context, projectID int, known *[]re
 					}
 				}
 			case kindFolder:
-				if !r.folders[e.ID] {
-					r.folders[e.ID] = true
+				if key := [2]int{projectID, e.ID}; !r.folders[key] {
+					r.folders[key] = true
 					queue = append(queue, container{folderID: e.ID, known: e.Children})
 				}
 			}

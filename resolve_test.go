@@ -25,7 +25,7 @@ const (
 // one dataview. The last holds folders 11 > 12 > 13; folder 13 holds 40
 // entries: folders 14 and 15, then datasets 603 to 640, the last of which
 // holds the dataview looked for among others.
-func bigTree(t *testing.T) (*mammothtest.Server, *mammoth.Client) {
+func bigTree(t testing.TB) (*mammothtest.Server, *mammoth.Client) {
 	t.Helper()
 	srv := mammothtest.NewServer()
 	t.Cleanup(srv.Close)
@@ -257,4 +257,36 @@ func TestResolve_StopsWhenTheContextIsCancelled(t *testing.T) {
 	_, err := client.Dataviews.Resolve(ctx, bigWorkspace, deepDataview, nil)
 	require.ErrorIs(t, err, context.Canceled)
 	assert.False(t, errors.Is(err, mammoth.ErrNotFound))
+}
+
+func TestResolve_TellsApartFoldersOfTheSameIDInTwoProjects(t *testing.T) {
+	t.Parallel()
+	srv := mammothtest.NewServer()
+	t.Cleanup(srv.Close)
+	for _, p := range []int{1, 2} {
+		srv.AddFolder(3, p, 1, 0, "Same id")
+		srv.AddDataset(3, p, 10*p, 1, "")
+	}
+	srv.AddDataview(mammoth.DataviewRef{WorkspaceID: 3, ProjectID: 1, DatasetID: 10, DataviewID: 5})
+	want := mammoth.DataviewRef{WorkspaceID: 3, ProjectID: 2, DatasetID: 20, DataviewID: 6}
+	srv.AddDataview(want)
+	client, err := mammoth.NewClient(srv.APIKey(), srv.APISecret(), mammoth.WithBaseURL(srv.URL()))
+	require.NoError(t, err)
+	got, err := client.Dataviews.Resolve(context.Background(), 3, 6, nil)
+	require.NoError(t, err)
+	assert.Equal(t, want, got)
+}
+
+// BenchmarkResolve_150Projects measures a search of the whole big tree,
+// cache off: 153 requests against the in-memory fake.
+func BenchmarkResolve_150Projects(b *testing.B) {
+	srv, _ := bigTree(b)
+	client, err := mammoth.NewClient(srv.APIKey(), srv.APISecret(), mammoth.WithBaseURL(srv.URL()), mammoth.WithResolveCache(0))
+	require.NoError(b, err)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := client.Dataviews.Resolve(context.Background(), bigWorkspace, deepDataview, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -96,4 +97,15 @@ func TestDataviewsCommands_ListEveryPage(t *testing.T) {
 	assert.Equal(t, exitOK, res.code, res.stderr)
 	assert.Equal(t, 251, strings.Count(res.stdout, "\n"))
 	assert.Equal(t, 3, h.srv.RequestCount(mammothtest.RouteListProjects))
+}
+
+func TestWhere_WorksWithADataviewFoundFromItsID(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	h.env["MAMMOTH_PROJECT_ID"], h.env["MAMMOTH_DATASET_ID"] = "", ""
+	res := h.runArgs(context.Background(), "exports", "download-csv", "--poll-interval", "1ms",
+		"--dataview", "2311", "--where", "revenue > 17000")
+	assert.Equal(t, exitOK, res.code, res.stderr)
+	assert.Equal(t, "region,month,orders,revenue\nnorth,2025-09,412,18230.50\nwest,2025-09,455,20112.75\n", res.stdout)
+	assert.Positive(t, h.srv.RequestCount(mammothtest.RouteBrowseWorkspace))
 }
