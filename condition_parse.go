@@ -45,7 +45,7 @@ func (e *ConditionSyntaxError) Error() string {
 // starts, ends, with, icontains, trunc, ignoring, case) are read in any
 // letter case. and binds tighter than or; parentheses group. A column is
 // a bare name (a letter or "_", then letters, digits or "_", and not a
-// keyword) or any name in backticks, where “ is one backtick. A value is
+// keyword) or any name in backticks, where a doubled backtick stands for one. A value is
 // a number (-12, 3.5, 1e6) or a text in single or double quotes, where a
 // doubled quote is one quote. On the right of a comparison a bare name is
 // another column and name() is a date function (today, now, max, min,
@@ -101,6 +101,7 @@ const (
 	tokText
 	tokNumber
 	tokSymbol
+	tokInvalid // a character the grammar has no use for
 )
 
 type token struct {
@@ -173,7 +174,10 @@ func (p *parser) lex() error {
 				}
 			}
 			if sym == "" {
-				return p.errorAtOffset(i, "a name, a value, an operator or a parenthesis", strconv.Quote(string(r)))
+				// The parser says what it expected here.
+				p.tokens = append(p.tokens, token{kind: tokInvalid, text: string(r), start: i, end: i + size})
+				i += size
+				continue
 			}
 			p.tokens = append(p.tokens, token{kind: tokSymbol, text: sym, start: i, end: i + len(sym)})
 			i += len(sym)

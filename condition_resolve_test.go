@@ -218,3 +218,15 @@ func TestResolveConditionRefusesObjectsTheAPIWouldNotUnderstand(t *testing.T) {
 		assert.ErrorAs(t, err, &v, "%v", c)
 	}
 }
+
+func TestConditionsWrittenAsNestedGoValuesReadLikeBuiltOnes(t *testing.T) {
+	raw := Condition{"AND": []Condition{Col("Sales").Gt(1), {"NOT": Col("Email").IsEmpty()}}}
+	built := And(Col("Sales").Gt(1), Not(Col("Email").IsEmpty()))
+	assert.Equal(t, built.String(), raw.String())
+	fromRaw, err := resolveCondition(raw, sheetColumns)
+	require.NoError(t, err)
+	fromBuilt, err := resolveCondition(built, sheetColumns)
+	require.NoError(t, err)
+	assert.Equal(t, fromBuilt, fromRaw)
+	assert.IsType(t, []Condition{}, raw["AND"], "the argument is left as it was")
+}

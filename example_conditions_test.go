@@ -263,3 +263,30 @@ func ExampleDownloadCSVOptions_condition() {
 	// West,1500,2024-10-05
 	// North,5000,2024-07-01
 }
+
+func ExampleDateFunction_Values() {
+	for _, f := range mammoth.DateFunction("").Values() {
+		fmt.Print(f, ";")
+	}
+	fmt.Println()
+	fmt.Println(mammoth.DateFunction("TODAY").IsKnown(), mammoth.DateFunction("YESTERDAY").IsKnown())
+	// Output:
+	// TODAY;NOW;MAX;MIN;SYSTEM_DATE;SYSTEM_TIME;
+	// true false
+}
+
+func ExampleDateComponents() {
+	fmt.Println(mammoth.DateComponents())
+	// Output: [year month day hour minute second week quarter day_of_week day_of_year weekday_text month_text year_month]
+}
+
+func ExampleTruncationUnits() {
+	fmt.Println(mammoth.TruncationUnits())
+	// Output: [SECOND MINUTE HOUR DAY WEEK MONTH QUARTER YEAR DECADE CENTURY MILLENNIUM]
+}
+
+func ExampleConditionSyntaxError() {
+	_, err := mammoth.ParseCondition("Sales >= 1000 and\nRegion ~ 'West'")
+	fmt.Println(err)
+	// Output: mammoth: condition: at line 2, column 8 (offset 25): expected an operator: =, !=, <, <=, >, >=, in, not in, between, is, contains, not contains, starts with, ends with, not starts with, not ends with or icontains, found "~"
+}

@@ -107,10 +107,10 @@ var (
 	noValueOps    = []string{"IS_EMPTY", "IS_NOT_EMPTY", "IS_MAXVAL", "IS_NOT_MAXVAL", "IS_MINVAL", "IS_NOT_MINVAL"}
 )
 
+var operators = slices.Concat(comparisonOps, listOps, textValueOps, noValueOps, []string{"IN_RANGE"})
+
 // Operators returns every operator the API knows.
-func Operators() []string {
-	return slices.Concat(comparisonOps, listOps, textValueOps, noValueOps, []string{"IN_RANGE"})
-}
+func Operators() []string { return slices.Clone(operators) }
 
 // Fits reports whether op takes an operand of shape s.
 func Fits(op string, s Shape) bool {
@@ -130,7 +130,7 @@ func Fits(op string, s Shape) bool {
 }
 
 // IsOperator reports whether op is an operator the API knows.
-func IsOperator(op string) bool { return slices.Contains(Operators(), op) }
+func IsOperator(op string) bool { return slices.Contains(operators, op) }
 
 // TextOnly reports whether op applies only to TEXT columns.
 func TextOnly(op string) bool {
