@@ -135,12 +135,21 @@ func setupApply(fs *flag.FlagSet) action {
 		if err != nil {
 			return err
 		}
-		if err := firstPlanError(plans); err != nil {
-			_ = c.printPlans(plans)
-			return err
+		// Each dataview is applied on its own: one that cannot be planned is
+		// reported, and the others go ahead.
+		planErr := firstPlanError(plans)
+		var ready []*dataviewPlan
+		for _, p := range plans {
+			if p.err == nil {
+				ready = append(ready, p)
+			}
 		}
-		n := pendingChanges(plans)
+		n := pendingChanges(ready)
 		if n == 0 {
+			if planErr != nil {
+				_ = c.printPlans(plans)
+				return planErr
+			}
 			if c.out.format.isJSON() {
 				return c.out.json(applyView{Dataviews: []applyDataview{}})
 			}
@@ -159,7 +168,10 @@ func setupApply(fs *flag.FlagSet) action {
 		if *wait {
 			opts.Wait = &mammoth.WaitOptions{}
 		}
-		return c.applyPlans(ctx, plans, opts)
+		if err := c.applyPlans(ctx, ready, opts); err != nil {
+			return err
+		}
+		return planErr
 	}
 }
 

@@ -192,3 +192,21 @@ func TestExportsDump_WritesConditionsInTheTextFormWithDisplayNames(t *testing.T)
 	plan := h.run("exports plan --prune -f " + file)
 	assert.Equal(t, 0, plan.code, plan.String())
 }
+
+func TestExportsApply_ADataviewThatCannotBePlannedDoesNotStopTheOthers(t *testing.T) {
+	h := newHarness(t)
+	missing := mammoth.DataviewRef{WorkspaceID: 4, ProjectID: 4, DatasetID: 121, DataviewID: 9999}
+	var file exportsFile
+	for _, ref := range []mammoth.DataviewRef{missing, demoRef} {
+		file.Dataviews = append(file.Dataviews, &fileDataview{WorkspaceID: ref.WorkspaceID, ProjectID: ref.ProjectID, DatasetID: ref.DatasetID, DataviewID: ref.DataviewID,
+			Exports: []*fileExport{{Name: "copy", HandlerType: "s3", TriggerType: "none", TargetProperties: map[string]any{"file": "copy.csv"}}}})
+	}
+	b, err := json.Marshal(file)
+	require.NoError(t, err)
+	h.stdin = string(b)
+	r := h.run("exports apply -f - --yes")
+	assert.Equal(t, exitNotFound, r.code, r.String())
+	assert.Contains(t, r.stdout, "Dataview 9999 (workspace 4, project 4, dataset 121):\n  cannot plan:")
+	assert.Contains(t, r.stdout, "dataview 2311: + copy: added")
+	assert.Len(t, h.srv.Exports(demoRef), 5)
+}
