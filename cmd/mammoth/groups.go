@@ -21,6 +21,8 @@ type group struct {
 var groups = []group{
 	{name: "exports", ids: dataviewIDs, commands: exportsCommands},
 	{name: "jobs", ids: workspaceID, commands: jobsCommands},
+	{name: "pipeline", ids: dataviewIDs, commands: pipelineCommands},
+	{name: "draft", ids: dataviewIDs, commands: draftCommands},
 	{name: "fake-server", commands: fakeServerCommands},
 }
 
