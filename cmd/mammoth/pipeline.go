@@ -46,7 +46,7 @@ var pipelineCommands = []command{
 				if !*wait {
 					return c.out.record(job)
 				}
-				p, err := c.waitPipeline(ctx, w, "waiting for the pipeline", nil)
+				p, err := c.waitPipeline(ctx, w, "waiting for the pipeline", c.client.Pipelines.WaitForPipeline)
 				if err != nil {
 					return err
 				}
@@ -60,7 +60,7 @@ var pipelineCommands = []command{
 			var w waitFlags
 			w.register(fs)
 			return show(func(ctx context.Context, c *call) (*mammoth.Pipeline, error) {
-				return c.waitPipeline(ctx, w, "waiting for the pipeline", nil)
+				return c.waitPipeline(ctx, w, "waiting for the pipeline", c.client.Pipelines.WaitForPipeline)
 			})
 		}},
 	{name: "items", summary: "List the pipeline's tasks and exports",
@@ -109,25 +109,7 @@ var draftCommands = []command{
 			var w waitFlags
 			w.register(fs)
 			return show(func(ctx context.Context, c *call) (*mammoth.Pipeline, error) {
-				var status atomic.Value
-				label := func(elapsed time.Duration) string {
-					text := "submitting the draft"
-					if st, _ := status.Load().(string); st != "" {
-						text = "waiting for the pipeline (" + st + ")"
-					}
-					return text + " " + formatElapsed(elapsed)
-				}
-				p := c.startProgress(label)
-				pl, err := c.client.Pipelines.SubmitDraft(ctx, c.ref, &mammoth.WaitOptions{
-					PollInterval:   c.pollInterval(w.poll),
-					OnPipelinePoll: func(p *mammoth.Pipeline) { status.Store(pipelineStatus(p)) },
-				})
-				final := ""
-				if err == nil {
-					final = "draft submitted; pipeline settled after " + formatElapsed(p.elapsed())
-				}
-				p.stop(final)
-				return pl, err
+				return c.waitPipeline(ctx, w, "submitting the draft, waiting for the pipeline", c.client.Pipelines.SubmitDraft)
 			})
 		}},
 	{name: "exit", summary: "Leave draft mode, which must hold no changes",
@@ -164,9 +146,11 @@ func pipelineStatus(p *mammoth.Pipeline) string {
 	return orDash(string(p.State)) + "/" + orDash(string(p.ExecutionState))
 }
 
-// waitPipeline waits until the pipeline settles, with a spinner on a
-// terminal.
-func (c *call) waitPipeline(ctx context.Context, w waitFlags, text string, onPoll func(*mammoth.Pipeline)) (*mammoth.Pipeline, error) {
+// waitPipeline runs wait (WaitForPipeline, or SubmitDraft, which waits the
+// same way), with a spinner on a terminal that shows the pipeline's states
+// as of the last poll.
+func (c *call) waitPipeline(ctx context.Context, w waitFlags, text string,
+	wait func(context.Context, mammoth.DataviewRef, *mammoth.WaitOptions) (*mammoth.Pipeline, error)) (*mammoth.Pipeline, error) {
 	var status atomic.Value
 	label := func(elapsed time.Duration) string {
 		t := text
@@ -176,7 +160,7 @@ func (c *call) waitPipeline(ctx context.Context, w waitFlags, text string, onPol
 		return t + " " + formatElapsed(elapsed)
 	}
 	p := c.startProgress(label)
-	pl, err := c.client.Pipelines.WaitForPipeline(ctx, c.ref, &mammoth.WaitOptions{
+	pl, err := wait(ctx, c.ref, &mammoth.WaitOptions{
 		PollInterval:   c.pollInterval(w.poll),
 		OnPipelinePoll: func(p *mammoth.Pipeline) { status.Store(pipelineStatus(p)) },
 	})

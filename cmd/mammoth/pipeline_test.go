@@ -99,3 +99,41 @@ func TestDraftSubmit_LostAnswerSaysWhatTheDraftIsNow(t *testing.T) {
 	assert.Equal(t, 2, h.srv.RequestCount(mammothtest.RouteDraftCommand), "enter and one submit")
 	assert.True(t, strings.Count(r.stderr, "\n") == 1, "one line: %q", r.stderr)
 }
+
+func TestPipelineProgress_OnlyOnATerminal(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name, cmdline string
+		before        []string
+		want          []string
+	}{
+		{name: "pipeline wait", cmdline: "pipeline wait --poll-interval 1ms", before: []string{"pipeline run"},
+			want: []string{"waiting for the pipeline 0s", "pipeline settled (ready/idle) after 0s\n"}},
+		{name: "pipeline run --wait", cmdline: "pipeline run --wait --poll-interval 1ms",
+			want: []string{"waiting for the pipeline", "pipeline settled (ready/idle) after 0s\n"}},
+		{name: "draft submit", cmdline: "draft submit --poll-interval 1ms", before: []string{"draft enter"},
+			want: []string{"submitting the draft, waiting for the pipeline", "pipeline settled (ready/idle) after 0s\n"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			for _, terminal := range []bool{true, false} {
+				h := newHarness(t)
+				for _, b := range tc.before {
+					require.Zero(t, h.run(b).code)
+				}
+				h.terminal = terminal
+				r := h.run(tc.cmdline)
+				require.Zero(t, r.code, r.stderr)
+				if !terminal {
+					assert.Empty(t, r.stderr, "no progress when stderr is not a terminal")
+					continue
+				}
+				for _, w := range tc.want {
+					assert.Contains(t, r.stderr, w)
+				}
+				assert.True(t, strings.HasSuffix(r.stderr, "\n"), "the last line is finished: %q", r.stderr)
+			}
+		})
+	}
+}
