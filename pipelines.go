@@ -81,7 +81,8 @@ func (s *PipelinesService) RunPipeline(ctx context.Context, ref DataviewRef, opt
 	}
 	job, err := decodeJob(raw)
 	if err != nil {
-		return nil, &DecodeError{Operation: "RunPipeline", StatusCode: resp.StatusCode, Err: err}
+		// The API acted on the rerun; say so as for any other failure.
+		return nil, s.commandError(ctx, ref, "RunPipeline", "rerun", &DecodeError{Operation: "RunPipeline", StatusCode: resp.StatusCode, Err: err})
 	}
 	return job, nil
 }
@@ -221,7 +222,11 @@ func (s *PipelinesService) patch(ctx context.Context, ref DataviewRef, op, path 
 		}
 		return nil, s.commandError(ctx, ref, op, path, err)
 	}
-	return decodePipelineChange(op, resp, raw)
+	change, err := decodePipelineChange(op, resp, raw)
+	if err != nil && !idempotent {
+		return nil, s.commandError(ctx, ref, op, path, err)
+	}
+	return change, err
 }
 
 // PipelineCommandError reports a pipeline command (a run, a draft command,
@@ -244,7 +249,8 @@ type PipelineCommandError struct {
 	MayHaveActed bool
 	// After is the pipeline as read right after the failure (its DraftMode
 	// says whether the dataview is in draft mode), or nil when it could not
-	// be read; AfterErr then says why.
+	// be read; AfterErr then says why. It is read even when the caller's
+	// context is done, within 10 seconds: that is when it matters most.
 	After    *Pipeline
 	AfterErr error
 	// Err is the failure.

@@ -427,18 +427,27 @@ func TestPipelineChange_AnswerShapes(t *testing.T) {
 				}
 				writeJSON(w, tt.status, tt.body)
 			})
-			change, err := f.client.Pipelines.SetAutoRun(context.Background(), testRef, true)
-			if tt.wantErr != "" {
-				var de *DecodeError
-				require.ErrorAs(t, err, &de)
-				assert.Contains(t, err.Error(), tt.wantErr)
-				return
+			f.dataview("GET", "/pipeline", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, `{}`) })
+			ps := f.client.Pipelines
+			for name, call := range map[string]func() (*PipelineChange, error){
+				"SetAutoRun":     func() (*PipelineChange, error) { return ps.SetAutoRun(context.Background(), testRef, true) },
+				"SuspendExports": func() (*PipelineChange, error) { return ps.SuspendExports(context.Background(), testRef, []int{1}) },
+				"RestoreExports": func() (*PipelineChange, error) { return ps.RestoreExports(context.Background(), testRef, []int{1}) },
+				"DiscardExports": func() (*PipelineChange, error) { return ps.DiscardExports(context.Background(), testRef, []int{1}) },
+			} {
+				change, err := call()
+				if tt.wantErr != "" {
+					var de *DecodeError
+					require.ErrorAs(t, err, &de, name)
+					assert.Contains(t, err.Error(), tt.wantErr, name)
+					continue
+				}
+				require.NoError(t, err, name)
+				assert.Equal(t, tt.want, change, name)
+				id, ok := change.JobID()
+				assert.Equal(t, tt.jobID != 0, ok, name)
+				assert.Equal(t, tt.jobID, id, name)
 			}
-			require.NoError(t, err)
-			assert.Equal(t, tt.want, change)
-			id, ok := change.JobID()
-			assert.Equal(t, tt.jobID != 0, ok)
-			assert.Equal(t, tt.jobID, id)
 		})
 	}
 }
@@ -467,4 +476,20 @@ func TestPipelineCommandError_Message(t *testing.T) {
 	assert.Equal(t, `mammoth: SubmitDraft: submit failed and may have been carried out (not repeated): connection reset; afterwards draft mode is clean, state "staged", execution state ""`, err.Error())
 	err = &PipelineCommandError{Op: "EnterDraft", Command: "enter", Err: errors.New("400"), AfterErr: errors.New("503")}
 	assert.Equal(t, `mammoth: EnterDraft: enter failed: 400; the pipeline could not be read afterwards: 503`, err.Error())
+}
+
+func TestRunPipeline_MalformedAnswerSaysTheRunMayHaveStarted(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	f.dataview("POST", "/pipeline/rerun", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 202, `{"job":{"id":"x"}}`) })
+	f.dataview("GET", "/pipeline", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 200, `{"state":"staged","execution_state":"submitted"}`)
+	})
+	_, err := f.client.Pipelines.RunPipeline(context.Background(), testRef, nil)
+	var ce *PipelineCommandError
+	require.ErrorAs(t, err, &ce)
+	assert.True(t, ce.MayHaveActed)
+	var de *DecodeError
+	require.ErrorAs(t, err, &de)
+	assert.Equal(t, PipelineExecutionSubmitted, ce.After.ExecutionState)
 }

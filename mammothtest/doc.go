@@ -160,7 +160,8 @@
 // requires a body and its answer to none is unknown), starts a run (the
 // fake has no steps to skip, so from_sequence only has to be a
 // non-negative integer) and answers 202 {"job": ...}, a job
-// ("rerun_pipeline") that finishes with the run.
+// ("rerun_pipeline") that finishes when polled, as other jobs do, or with
+// the run at the latest.
 //
 // POST P/draft-mode takes {"draft_operation": op}. The transitions are:
 // enter from off to clean; submit from clean or dirty applies the held
