@@ -19,8 +19,9 @@ type DownloadCSVOptions struct {
 	// KeepExport leaves the temporary S3 export in the pipeline instead of
 	// deleting it once the file has been read.
 	KeepExport bool
-	// Wait tunes the wait for the export's job; nil polls every 2s with no
-	// bound beyond the context's.
+	// Wait tunes the wait for the export's job; nil follows the client's
+	// polling schedule (see [WaitOptions]) with no bound beyond the
+	// context's.
 	Wait *WaitOptions
 }
 

@@ -261,3 +261,24 @@ func TestReadmeRetried429WithTinyBackoffs(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 3, srv.RequestCount(mammothtest.RouteListExports))
 }
+
+func TestJobDurationFinishesDueJobsInTheOrderTheyStarted(t *testing.T) {
+	t.Parallel()
+	for range 20 { // map order would differ between runs
+		clock := newFakeClock()
+		s := newServer(t, mammothtest.WithClock(clock.Now), mammothtest.WithJobDuration(time.Second))
+		c := s.Client()
+		ctx := context.Background()
+		ids := s.SeedExports(testRef, mammoth.ItemExportInfo{HandlerType: mammoth.HandlerTypeS3})
+		var jobs []int
+		for range 3 {
+			change, err := c.Exports.RunExport(ctx, testRef, ids[0])
+			require.NoError(t, err)
+			jobs = append(jobs, change.Job.ID)
+		}
+		clock.Advance(time.Second)
+		exp, err := c.Exports.GetExport(ctx, testRef, ids[0], &mammoth.GetExportOptions{Fields: mammoth.FieldsFull})
+		require.NoError(t, err)
+		assert.EqualValues(t, jobs[2], exp.LastRunResult["job_id"], "the last run's result")
+	}
+}

@@ -223,10 +223,17 @@ func (s *Server) finishDueJobs() {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	var due []*job
 	for _, j := range s.jobs {
 		if j.status == mammoth.JobStatusProcessing && j.pollsLeft == 0 && !s.runningLocked(j) {
-			s.finishLocked(j)
+			due = append(due, j)
 		}
+	}
+	// In the order they started, so that two runs of one export leave the
+	// later run's result, as they would when polled.
+	slices.SortFunc(due, func(a, b *job) int { return a.id - b.id })
+	for _, j := range due {
+		s.finishLocked(j)
 	}
 }
 
