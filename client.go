@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -16,8 +17,10 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"sync"
+	"sync/atomic"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Version is this SDK's version, sent in the User-Agent header.
@@ -69,9 +72,9 @@ type Client struct {
 	// in its closure, out of reach of fmt's reflection, which prints
 	// unexported fields raw whatever methods their types have.
 	authenticate func(http.Header)
-	// scrub masks the secret in text the API sends back, in case an error
-	// answer echoes it.
-	scrub      func([]byte) []byte
+	// mask hides the secret in whatever the SDK derives from an answer, in
+	// case the server echoes it.
+	mask       masker
 	apiKeyHint string
 
 	rawBaseURL        string
@@ -103,17 +106,18 @@ func NewClient(apiKey, apiSecret string, opts ...Option) (*Client, error) {
 	if strings.TrimSpace(apiSecret) == "" {
 		return nil, &ValidationError{Field: "API secret", Reason: "must not be empty"}
 	}
-	if strings.ContainsAny(apiKey, "\r\n") || strings.ContainsAny(apiSecret, "\r\n") {
-		return nil, &ValidationError{Field: "API credentials", Reason: "must not contain line breaks"}
+	if err := checkCredential("API key", apiKey); err != nil {
+		return nil, err
+	}
+	if err := checkCredential("API secret", apiSecret); err != nil {
+		return nil, err
 	}
 	c := &Client{
 		authenticate: func(h http.Header) {
 			h[headerAPIKey] = []string{apiKey}
 			h[headerAPISecret] = []string{apiSecret}
 		},
-		scrub: func(b []byte) []byte {
-			return bytes.ReplaceAll(b, []byte(apiSecret), []byte(secretPlaceholder))
-		},
+		mask:       newMasker(apiSecret),
 		apiKeyHint: redact(apiKey),
 		rawBaseURL: DefaultBaseURL,
 		userAgent:  defaultUserAgent,
@@ -195,6 +199,21 @@ func (s *ExportsService) Format(f fmt.State, verb rune) { fmt.Fprint(f, "mammoth
 // Format prints the service without its client's credentials.
 func (s *JobsService) Format(f fmt.State, verb rune) { fmt.Fprint(f, "mammoth.JobsService") }
 
+// checkCredential refuses a key or secret that could not go out as a header
+// value as it is: control characters (line breaks, tabs, NUL, DEL, …) and
+// invalid UTF-8, which would otherwise fail every request or be sent mangled.
+func checkCredential(name, v string) error {
+	if !utf8.ValidString(v) {
+		return &ValidationError{Field: "API credentials", Reason: "the " + name + " must be valid UTF-8"}
+	}
+	for _, r := range v {
+		if unicode.IsControl(r) {
+			return &ValidationError{Field: "API credentials", Reason: "the " + name + " must not contain control characters (line breaks, tabs, NUL, DEL)"}
+		}
+	}
+	return nil
+}
+
 // redact keeps enough of an API key to tell keys apart in a log.
 func redact(key string) string {
 	if len(key) <= 8 {
@@ -204,7 +223,13 @@ func redact(key string) string {
 }
 
 func parseBaseURL(raw string, allowInsecure bool) (*url.URL, error) {
-	u, err := url.Parse(strings.TrimSpace(raw))
+	raw = strings.TrimSpace(raw)
+	if strings.ContainsAny(raw, "?#") {
+		// Even an empty query or fragment ("…/v2?") would put every
+		// request's path after it.
+		return nil, &ValidationError{Field: "base URL", Reason: "must not carry a query or a fragment (no ? or #)"}
+	}
+	u, err := url.Parse(raw)
 	if err != nil {
 		return nil, &ValidationError{Field: "base URL", Reason: err.Error()}
 	}
@@ -228,8 +253,11 @@ func parseBaseURL(raw string, allowInsecure bool) (*url.URL, error) {
 	return u, nil
 }
 
+// isLoopback reports whether host is a literal loopback address or
+// "localhost" itself. Other names under .localhost are not: Go's resolver may
+// ask DNS for them, and whoever answers would get the credentials in clear.
 func isLoopback(host string) bool {
-	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+	if strings.EqualFold(host, "localhost") {
 		return true
 	}
 	ip := net.ParseIP(host)
@@ -266,6 +294,9 @@ func (c *Client) guardedHTTPClient(hc *http.Client) *http.Client {
 	guarded := *hc
 	callerPolicy := hc.CheckRedirect
 	guarded.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		if len(via) > 0 && strings.EqualFold(via[len(via)-1].URL.Scheme, "https") && !strings.EqualFold(req.URL.Scheme, "https") {
+			return errors.New("refusing a redirect from https to plain http")
+		}
 		if !c.sameOrigin(req.URL) {
 			req.Header.Del(headerAPIKey)
 			req.Header.Del(headerAPISecret)
@@ -315,6 +346,10 @@ type request struct {
 	idempotent bool
 	// allowEmpty accepts a 2xx answer with no body or a JSON null.
 	allowEmpty bool
+	// goneMeansDone marks a request that removes what it names: a 404 on a
+	// retry after an attempt that may have acted means that attempt did
+	// the work, and the call succeeds with an empty answer.
+	goneMeansDone bool
 	// sink receives a success body as a stream instead of decoding it.
 	sink io.Writer
 }
@@ -327,9 +362,10 @@ type response struct {
 	Empty bool
 	// Written counts the bytes copied to the request's sink.
 	Written int64
+	// AlreadyGone is set when a request that removes something got 404 on
+	// a retry after an earlier attempt may have removed it (goneMeansDone).
+	AlreadyGone bool
 }
-
-var bufferPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // do is the one request path every operation goes through: it builds the URL
 // and headers, encodes the body, sends it, retries what is safe to retry, and
@@ -360,6 +396,7 @@ func (c *Client) do(ctx context.Context, r *request, out any) (*response, error)
 		}
 	}
 	c.setHeaders(tmpl.Header, r, payload != nil, c.sameOrigin(u))
+	var mayHaveActed bool // an earlier attempt may have done the work
 	for attempt := 1; ; attempt++ {
 		start := time.Now()
 		resp, v, err := c.attempt(ctx, r, tmpl, payload, out)
@@ -367,9 +404,14 @@ func (c *Client) do(ctx context.Context, r *request, out any) (*response, error)
 		if err == nil {
 			return resp, nil
 		}
+		if mayHaveActed && r.goneMeansDone && errors.Is(err, ErrNotFound) {
+			c.log(ctx, "mammoth: done by an earlier attempt", r, u, attempt, slog.String("reason", "404 after an attempt that may have removed it"))
+			return &response{StatusCode: http.StatusNotFound, Empty: true, AlreadyGone: true}, nil
+		}
+		mayHaveActed = mayHaveActed || v.acted
 		retryable, reason := v.retry, v.reason
 		if ctxErr := ctx.Err(); ctxErr != nil {
-			return nil, fmt.Errorf("mammoth: %s %s: %w", r.method, u.Path, ctxErr)
+			return nil, fmt.Errorf("mammoth: %s %s: %w", r.method, c.shownPath(r, u), ctxErr)
 		}
 		if !retryable || attempt > c.retry.MaxRetries {
 			if retryable {
@@ -391,14 +433,18 @@ func (c *Client) do(ctx context.Context, r *request, out any) (*response, error)
 		}
 		c.log(ctx, "mammoth: retrying", r, u, attempt, slog.String("reason", reason), slog.Duration("wait", wait))
 		if err := c.sleep(ctx, wait); err != nil {
-			return nil, fmt.Errorf("mammoth: %s %s: %w", r.method, u.Path, err)
+			return nil, fmt.Errorf("mammoth: %s %s: %w", r.method, c.shownPath(r, u), err)
 		}
 	}
 }
 
 // verdict says whether a failed attempt may be retried, and why or why not.
 type verdict struct {
-	retry  bool
+	retry bool
+	// acted says the server may have carried out the request: it failed
+	// after the request may have reached the server, and the answer did
+	// not prove that nothing was done.
+	acted  bool
 	reason string
 }
 
@@ -424,6 +470,7 @@ func (c *Client) setHeaders(h http.Header, r *request, hasBody, withCreds bool) 
 // body.
 func (c *Client) attempt(ctx context.Context, r *request, tmpl *http.Request, payload []byte, out any) (*response, verdict, error) {
 	u := tmpl.URL
+	path := c.shownPath(r, u)
 	actx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	var timer *time.Timer
@@ -432,13 +479,11 @@ func (c *Client) attempt(ctx context.Context, r *request, tmpl *http.Request, pa
 		defer timer.Stop()
 	}
 	// A request that is not idempotent may be retried after a transport
-	// failure only if it never reached the wire.
-	var wrote bool
-	var wroteMu sync.Mutex
+	// failure only if it provably never reached the wire.
+	var trace *sendTrace
 	if !r.idempotent {
-		actx = httptrace.WithClientTrace(actx, &httptrace.ClientTrace{
-			WroteHeaders: func() { wroteMu.Lock(); wrote = true; wroteMu.Unlock() },
-		})
+		trace = new(sendTrace)
+		actx = httptrace.WithClientTrace(actx, trace.hooks())
 	}
 	req := tmpl.WithContext(actx)
 	if payload != nil {
@@ -449,29 +494,26 @@ func (c *Client) attempt(ctx context.Context, r *request, tmpl *http.Request, pa
 
 	hresp, err := c.httpClient.Do(req)
 	if err != nil {
-		wroteMu.Lock()
-		sent := wrote
-		wroteMu.Unlock()
-		terr := &TransportError{Method: r.method, Path: u.Path, Sent: sent || r.idempotent, Err: scrubURLError(err)}
+		sent := mayHaveBeenSent(trace, err)
+		terr := &TransportError{Method: r.method, Path: path, Sent: sent, Err: c.mask.err(scrubURLError(err))}
 		if context.Cause(actx) == errAttemptTimeout {
 			terr.Err = fmt.Errorf("no answer within %s: %w", c.timeout, context.DeadlineExceeded)
 		}
 		err = terr
 		switch {
 		case r.idempotent:
-			return nil, verdict{true, "transport error: " + err.Error()}, err
+			return nil, verdict{retry: true, acted: sent, reason: "transport error: " + err.Error()}, err
 		case !sent:
-			return nil, verdict{true, "connection failed before the request was sent"}, err
+			return nil, verdict{retry: true, reason: "connection failed before the request was sent"}, err
 		default:
-			return nil, verdict{false, "transport error after the request was sent; a retry could repeat it"}, err
+			return nil, verdict{acted: true, reason: "transport error after the request may have been sent; a retry could repeat it"}, err
 		}
 	}
 	defer closeBody(hresp.Body)
 
 	if hresp.StatusCode < 200 || hresp.StatusCode > 299 {
 		body, _ := io.ReadAll(io.LimitReader(hresp.Body, maxErrorBody))
-		body = c.scrub(body)
-		apiErr := newAPIError(r.method, u.Path, hresp.StatusCode, body, parseRetryAfter(hresp.Header.Get("Retry-After")))
+		apiErr := newAPIError(c.mask, r.method, path, hresp.StatusCode, body, parseRetryAfter(hresp.Header.Get("Retry-After")))
 		return nil, retryableStatus(r.idempotent, hresp.StatusCode), apiErr
 	}
 
@@ -485,35 +527,31 @@ func (c *Client) attempt(ctx context.Context, r *request, tmpl *http.Request, pa
 		var err error
 		resp.Written, err = io.Copy(r.sink, hresp.Body)
 		if err != nil {
-			return nil, verdict{false, "a partly written download cannot be replayed"}, &TransportError{
-				Method: r.method, Path: u.Path, Sent: true,
-				Err: fmt.Errorf("%s: reading the body after %d bytes: %w", r.op, resp.Written, scrubURLError(err)),
+			return nil, verdict{acted: true, reason: "a partly written download cannot be replayed"}, &TransportError{
+				Method: r.method, Path: path, Sent: true,
+				Err: c.mask.err(fmt.Errorf("%s: reading the body after %d bytes: %w", r.op, resp.Written, scrubURLError(err))),
 			}
 		}
 		return resp, verdict{}, nil
 	}
 
-	buf := bufferPool.Get().(*bytes.Buffer)
-	buf.Reset()
-	defer func() {
-		if buf.Cap() <= 1<<20 { // keep the pool from pinning huge buffers
-			bufferPool.Put(buf)
-		}
-	}()
-	n, err := buf.ReadFrom(io.LimitReader(hresp.Body, maxResponseBody+1))
-	if err != nil {
+	data, buf, err := readSuccessBody(hresp)
+	defer putBuffer(buf)
+	switch {
+	case errors.Is(err, errBodyTooLarge):
+		return nil, verdict{acted: true}, &DecodeError{Operation: r.op, StatusCode: hresp.StatusCode, Err: err}
+	case err != nil:
 		// The status line arrived, so the server acted: only an idempotent
 		// request may be repeated.
-		err = &DecodeError{Operation: r.op, StatusCode: hresp.StatusCode, Err: fmt.Errorf("body cut short: %w", scrubURLError(err))}
+		err = &DecodeError{Operation: r.op, StatusCode: hresp.StatusCode, Err: c.mask.err(fmt.Errorf("body cut short: %w", scrubURLError(err)))}
 		if r.idempotent {
-			return nil, verdict{true, "response body cut short"}, err
+			return nil, verdict{retry: true, acted: true, reason: "response body cut short"}, err
 		}
-		return nil, verdict{false, "response body cut short after the server acted"}, err
+		return nil, verdict{acted: true, reason: "response body cut short after the server acted"}, err
 	}
-	if n > maxResponseBody {
-		return nil, verdict{}, &DecodeError{Operation: r.op, StatusCode: hresp.StatusCode, Err: fmt.Errorf("body larger than %d bytes", maxResponseBody)}
-	}
-	data := bytes.TrimSpace(buf.Bytes())
+	// A success body is data the caller asked for and is decoded as sent;
+	// what the SDK derives from it for errors is masked where it is made.
+	data = bytes.TrimSpace(data)
 	if len(data) == 0 || string(data) == "null" {
 		resp.Empty = true
 		if r.allowEmpty || out == nil {
@@ -523,10 +561,51 @@ func (c *Client) attempt(ctx context.Context, r *request, tmpl *http.Request, pa
 	}
 	if out != nil {
 		if err := json.Unmarshal(data, out); err != nil {
-			return nil, verdict{}, &DecodeError{Operation: r.op, StatusCode: hresp.StatusCode, Err: err}
+			return nil, verdict{}, &DecodeError{Operation: r.op, StatusCode: hresp.StatusCode, Err: c.mask.err(err)}
 		}
 	}
 	return resp, verdict{}, nil
+}
+
+// shownPath is the request's path as errors and logs show it: a download
+// link comes from an answer, so the secret is masked in it.
+func (c *Client) shownPath(r *request, u *url.URL) string {
+	if r.rawURL != "" {
+		return c.mask.str(u.Path)
+	}
+	return u.Path
+}
+
+// sendTrace records, through httptrace, how far the transport got with an
+// attempt, to tell whether a failed request may have reached the server.
+type sendTrace struct {
+	gotConn atomic.Bool // GetConn fired: the hooks do reach the transport
+	wrote   atomic.Bool // WroteHeaders fired: the request went out
+}
+
+func (t *sendTrace) hooks() *httptrace.ClientTrace {
+	return &httptrace.ClientTrace{
+		GetConn:      func(string) { t.gotConn.Store(true) },
+		WroteHeaders: func() { t.wrote.Store(true) },
+	}
+}
+
+// mayHaveBeenSent says whether a request that failed with err may have
+// reached the server. It answers no only on positive evidence: the trace
+// hooks fired GetConn (so they are wired to the transport) but not
+// WroteHeaders, or the failure was a DNS lookup or a dial. A caller's
+// transport that builds a new request without the context's values never
+// fires the hooks; whatever else it fails with may come after sending.
+func mayHaveBeenSent(t *sendTrace, err error) bool {
+	if t != nil && t.gotConn.Load() {
+		return t.wrote.Load()
+	}
+	var dnsErr *net.DNSError
+	if errors.As(err, &dnsErr) {
+		return false
+	}
+	var opErr *net.OpError
+	return !errors.As(err, &opErr) || opErr.Op != "dial"
 }
 
 var errAttemptTimeout = errors.New("attempt timed out")
@@ -538,25 +617,33 @@ func retryableStatus(idempotent bool, status int) verdict {
 	code := strconv.Itoa(status)
 	switch status {
 	case http.StatusTooManyRequests, http.StatusServiceUnavailable:
-		return verdict{true, "status " + code + ": the server did not act on the request"}
+		return verdict{retry: true, reason: "status " + code + ": the server did not act on the request"}
 	case http.StatusRequestTimeout, http.StatusInternalServerError, http.StatusBadGateway, http.StatusGatewayTimeout:
 		if idempotent {
-			return verdict{true, "status " + code + " on an idempotent request"}
+			return verdict{retry: true, acted: true, reason: "status " + code + " on an idempotent request"}
 		}
-		return verdict{false, "status " + code + " on a request that is not idempotent: the server may have acted"}
+		return verdict{acted: true, reason: "status " + code + " on a request that is not idempotent: the server may have acted"}
 	}
-	return verdict{}
+	return verdict{acted: status >= 500 && status != http.StatusNotImplemented}
 }
 
-// parseRetryAfter reads a Retry-After header in seconds or as an HTTP date.
+// parseRetryAfter reads a Retry-After header in seconds (digits, with a
+// decimal fraction tolerated) or as an HTTP date. What it cannot read
+// (garbage, signs, exponents, NaN, a past date) counts as absent: 0. A wait
+// too long to represent is the longest duration, which exceeds any
+// MaxBackoff.
 func parseRetryAfter(v string) time.Duration {
 	v = strings.TrimSpace(v)
 	if v == "" {
 		return 0
 	}
-	if secs, err := strconv.ParseFloat(v, 64); err == nil {
-		if secs <= 0 || secs > 1e6 {
+	if isDecimal(v) {
+		secs, err := strconv.ParseFloat(v, 64)
+		switch {
+		case err != nil && !errors.Is(err, strconv.ErrRange):
 			return 0
+		case secs >= float64(math.MaxInt64)/float64(time.Second):
+			return math.MaxInt64
 		}
 		return time.Duration(secs * float64(time.Second))
 	}
@@ -568,16 +655,41 @@ func parseRetryAfter(v string) time.Duration {
 	return 0
 }
 
+// isDecimal reports whether v is digits with at most one decimal point
+// between them: what a delay in seconds may look like.
+func isDecimal(v string) bool {
+	digits, point := 0, -1
+	for i, c := range v {
+		switch {
+		case c >= '0' && c <= '9':
+			digits++
+		case c == '.' && point < 0 && i > 0 && i < len(v)-1:
+			point = i
+		default:
+			return false
+		}
+	}
+	return digits > 0
+}
+
 // backoff returns the wait before retry number attempt: full jitter over a
 // window that doubles from MinBackoff up to MaxBackoff.
+// Doubling stops before it could overflow, whatever the policy's durations.
 func (c *Client) backoff(attempt int) time.Duration {
 	window := c.retry.MinBackoff
 	for i := 1; i < attempt && window < c.retry.MaxBackoff; i++ {
+		if window > c.retry.MaxBackoff/2 {
+			window = c.retry.MaxBackoff
+			break
+		}
 		window *= 2
 	}
 	window = min(window, c.retry.MaxBackoff)
-	if window <= 0 {
+	switch {
+	case window <= 0:
 		return 0
+	case window == math.MaxInt64:
+		return rand.N(window)
 	}
 	return rand.N(window + 1)
 }
@@ -649,7 +761,7 @@ func (c *Client) logWith(ctx context.Context, msg string, r *request, u *url.URL
 	base := []slog.Attr{
 		slog.String("op", r.op),
 		slog.String("method", r.method),
-		slog.String("path", u.Path),
+		slog.String("path", c.shownPath(r, u)),
 		slog.Int("attempt", attempt),
 	}
 	c.logger.LogAttrs(ctx, slog.LevelDebug, msg, append(base, attrs...)...)

@@ -8,7 +8,9 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Sentinel errors matched with [errors.Is] against an [*APIError] of the same
@@ -30,7 +32,9 @@ type APIError struct {
 	// 401, "message") when that is a string, its compact JSON text when it
 	// is another JSON value (a 422 sends a list), or empty.
 	Detail string
-	// Extra is the error body's "extra" member as sent, if any.
+	// Extra is the error body's "extra" member as sent, if any: on a 400,
+	// what the API found wrong, such as a list of {"message", "key",
+	// "source"} objects.
 	Extra json.RawMessage
 	// Body is the start of the response body (at most 1 MiB).
 	Body []byte
@@ -38,17 +42,36 @@ type APIError struct {
 	Method string
 	Path   string
 	// RetryAfter is how long the API asked the caller to wait before trying
-	// again (Retry-After header), or 0.
+	// again (Retry-After header), or 0; never negative. A Retry-After too
+	// large to represent is the largest duration, longer than any
+	// [RetryPolicy.MaxBackoff].
 	RetryAfter time.Duration
+
+	// extraText is Extra summarised and masked when the SDK built the
+	// error from an answer.
+	extraText string
 }
 
-// Error returns a one-line summary: method, path, status and detail.
+// maxExtraText bounds the summary of Extra that Error includes.
+const maxExtraText = 512
+
+// Error returns a one-line summary: method, path, status, detail and what
+// Extra says (at most 512 bytes of it), such as
+//
+//	mammoth: POST /…/pipeline/exports: 400 Validation failed: body.trigger_type: field required
 func (e *APIError) Error() string {
 	detail := e.Detail
 	if detail == "" {
 		detail = http.StatusText(e.StatusCode)
 	}
 	msg := fmt.Sprintf("mammoth: %s %s: %d %s", e.Method, e.Path, e.StatusCode, detail)
+	extra := e.extraText
+	if extra == "" {
+		extra = summarizeExtra(e.Extra)
+	}
+	if extra != "" {
+		msg += ": " + extra
+	}
 	if e.RetryAfter > 0 {
 		msg += " (retry after " + e.RetryAfter.String() + ")"
 	}
@@ -70,9 +93,11 @@ func (e *APIError) Is(target error) bool {
 	return false
 }
 
-// newAPIError builds the error for a non-2xx answer from its (capped) body.
-func newAPIError(method, path string, status int, body []byte, retryAfter time.Duration) *APIError {
-	e := &APIError{StatusCode: status, Method: method, Path: path, Body: body, RetryAfter: retryAfter}
+// newAPIError builds the error for a non-2xx answer from its (capped) body,
+// with the secret masked in the body and in everything read from it.
+func newAPIError(m masker, method, path string, status int, body []byte, retryAfter time.Duration) *APIError {
+	body = m.bytes(body)
+	e := &APIError{StatusCode: status, Method: method, Path: m.str(path), Body: body, RetryAfter: retryAfter}
 	var b struct {
 		Detail  json.RawMessage `json:"detail"`
 		Message json.RawMessage `json:"message"`
@@ -83,6 +108,7 @@ func newAPIError(method, path string, status int, body []byte, retryAfter time.D
 	}
 	if string(b.Extra) != "null" {
 		e.Extra = b.Extra
+		e.extraText = m.str(summarizeExtra(b.Extra))
 	}
 	if status == http.StatusUnauthorized && len(b.Message) > 0 {
 		e.Detail = jsonText(b.Message)
@@ -90,7 +116,96 @@ func newAPIError(method, path string, status int, body []byte, retryAfter time.D
 	if e.Detail == "" {
 		e.Detail = jsonText(b.Detail)
 	}
+	e.Detail = m.str(e.Detail)
 	return e
+}
+
+// summarizeExtra says in one line what an error body's "extra" holds: for
+// the API's list of problems, "key: message" for each, joined with "; ";
+// for anything else, its compact JSON text. An empty object or list says
+// nothing. The result is at most maxExtraText bytes.
+func summarizeExtra(raw json.RawMessage) string {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var v any
+	if len(raw) == 0 || dec.Decode(&v) != nil {
+		return ""
+	}
+	var parts []string
+	switch v := v.(type) {
+	case nil:
+		return ""
+	case string:
+		parts = append(parts, v)
+	case []any:
+		for _, item := range v {
+			parts = append(parts, problemText(item))
+		}
+	case map[string]any:
+		if len(v) == 0 {
+			return ""
+		}
+		parts = append(parts, problemText(v))
+	default:
+		parts = append(parts, jsonText(raw))
+	}
+	return truncateText(strings.Join(parts, "; "), maxExtraText)
+}
+
+// problemText writes one problem of an error body: "key: message" when it
+// has a message ("message" or "msg") and names a field ("key", "field" or
+// a "loc" path), else its compact JSON.
+func problemText(item any) string {
+	m, ok := item.(map[string]any)
+	if !ok {
+		return compactJSON(item)
+	}
+	msg, _ := m["message"].(string)
+	if msg == "" {
+		msg, _ = m["msg"].(string)
+	}
+	if msg == "" {
+		return compactJSON(item)
+	}
+	key, _ := m["key"].(string)
+	if key == "" {
+		key, _ = m["field"].(string)
+	}
+	if loc, ok := m["loc"].([]any); ok && key == "" {
+		var path []string
+		for _, p := range loc {
+			path = append(path, strings.Trim(compactJSON(p), `"`))
+		}
+		key = strings.Join(path, ".")
+	}
+	if src, _ := m["source"].(string); src != "" && key != "" {
+		key = src + "." + key
+	}
+	if key == "" {
+		return msg
+	}
+	return key + ": " + msg
+}
+
+func compactJSON(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return ""
+	}
+	return string(b)
+}
+
+// truncateText cuts s to at most n bytes on a character boundary, marking
+// the cut with "…".
+func truncateText(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := n - len("…")
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
 }
 
 // jsonText returns a JSON string's value, or any other JSON value compacted.

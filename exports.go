@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"iter"
 	"net/http"
+	"reflect"
 	"strconv"
 
 	"github.com/google/go-querystring/query"
@@ -142,6 +143,9 @@ func encodeQuery(opts any) (string, error) {
 
 // ListExports returns one page of the dataview's exports. Use
 // [ExportsService.AllExports] to walk every page.
+//
+// A page whose "exports" list is missing or holds a null entry is a
+// [*DecodeError]: the SDK never returns a nil *ItemExportInfo in a page.
 func (s *ExportsService) ListExports(ctx context.Context, ref DataviewRef, opts *ListExportsOptions) (*PipelineExportsPaginated, error) {
 	if err := ref.validate(); err != nil {
 		return nil, err
@@ -160,6 +164,11 @@ func (s *ExportsService) ListExports(ctx context.Context, ref DataviewRef, opts 
 	if page.Exports == nil {
 		return nil, &DecodeError{Operation: "ListExports", StatusCode: http.StatusOK, Err: errors.New(`response has no "exports" list`)}
 	}
+	for i, e := range page.Exports {
+		if e == nil {
+			return nil, &DecodeError{Operation: "ListExports", StatusCode: http.StatusOK, Err: fmt.Errorf(`"exports"[%d] is null`, i)}
+		}
+	}
 	return page, nil
 }
 
@@ -169,7 +178,10 @@ func (s *ExportsService) ListExports(ctx context.Context, ref DataviewRef, opts 
 //
 // Pages are fetched as the loop advances, so memory stays one page deep, and
 // no further request is sent once the loop breaks. A failure is yielded once,
-// with a nil export, and ends the walk:
+// with a nil export, and ends the walk; an export is never nil without an
+// error. A server that does not honour the offset (it answers a page that
+// is the very page before it again, or says it is at another offset than
+// the one asked) ends the walk with a [*DecodeError] instead of looping:
 //
 //	for exp, err := range client.Exports.AllExports(ctx, ref, nil) {
 //		if err != nil {
@@ -193,8 +205,12 @@ func (s *ExportsService) AllExports(ctx context.Context, ref DataviewRef, opts *
 		}
 		pageOpts := o
 		pageOpts.Limit = &limit
+		var prev []*ItemExportInfo
 		for {
 			page, err := s.ListExports(ctx, ref, &pageOpts)
+			if err == nil {
+				err = checkPageOffset(page, pageOpts.Offset, prev)
+			}
 			if err != nil {
 				yield(nil, err)
 				return
@@ -214,8 +230,26 @@ func (s *ExportsService) AllExports(ctx context.Context, ref DataviewRef, opts *
 				return
 			}
 			pageOpts.Offset += len(page.Exports)
+			prev = page.Exports
 		}
 	}
+}
+
+// checkPageOffset catches a server that ignores the offset: a page that
+// says it starts elsewhere than asked, or that repeats the page before it
+// export for export. (A page that merely overlaps the one before, as when
+// an export moved between the two requests, is not an error.)
+func checkPageOffset(page *PipelineExportsPaginated, offset int, prev []*ItemExportInfo) error {
+	fail := func(msg string) error {
+		return &DecodeError{Operation: "AllExports", StatusCode: http.StatusOK, Err: errors.New(msg)}
+	}
+	if page.Offset != nil && *page.Offset != offset {
+		return fail("asked for the page at offset " + strconv.Itoa(offset) + ", got the one at " + strconv.Itoa(*page.Offset))
+	}
+	if len(prev) > 0 && len(page.Exports) == len(prev) && reflect.DeepEqual(page.Exports, prev) {
+		return fail("the page at offset " + strconv.Itoa(offset) + " repeats the page before it: the server ignores the offset")
+	}
+	return nil
 }
 
 // GetExport returns one export of the dataview.
@@ -539,8 +573,13 @@ type PatchOp struct {
 // ([PatchOperationReplace] of [PatchPathParams]). The answer is a
 // modification response (200), a job (202), or empty.
 //
-// An edit that runs the export is not repeated on a failure that may have
-// reached the API; other edits are idempotent and retried.
+// An edit that may start a run (a run command, or a replace whose value
+// has RunImmediately set) follows the rule of requests that are not
+// idempotent: it is not repeated after a failure that may have reached the
+// API. Other edits are idempotent and retried. An edit with a discard
+// removes the export: when a retry after an attempt that may have acted
+// gets 404, the earlier attempt did it, and EditExport returns an empty
+// ExportChange (no Modification, no Job) and a nil error.
 func (s *ExportsService) EditExport(ctx context.Context, ref DataviewRef, exportID int, patches []PatchOp, opts *EditExportOptions) (*ExportChange, error) {
 	if err := ref.validate(); err != nil {
 		return nil, err
@@ -554,7 +593,7 @@ func (s *ExportsService) EditExport(ctx context.Context, ref DataviewRef, export
 	body := struct {
 		Patches []PatchOp `json:"patches"`
 	}{Patches: make([]PatchOp, len(patches))}
-	idempotent := true
+	idempotent, discards := true, false
 	for i, p := range patches {
 		field := "patches[" + strconv.Itoa(i) + "]"
 		switch p.Op {
@@ -562,7 +601,9 @@ func (s *ExportsService) EditExport(ctx context.Context, ref DataviewRef, export
 			switch p.Path {
 			case PatchPathRun:
 				idempotent = false
-			case PatchPathSuspend, PatchPathRestore, PatchPathDiscard:
+			case PatchPathDiscard:
+				discards = true
+			case PatchPathSuspend, PatchPathRestore:
 			default:
 				return nil, &ValidationError{Field: field + ".Path", Reason: fmt.Sprintf("%q is not a command (run, suspend, restore, discard)", p.Path)}
 			}
@@ -578,6 +619,9 @@ func (s *ExportsService) EditExport(ctx context.Context, ref DataviewRef, export
 				return nil, err
 			}
 			p.Value = spec
+			if spec.RunImmediately {
+				idempotent = false // the replace runs the export
+			}
 		default:
 			return nil, &ValidationError{Field: field + ".Op", Reason: fmt.Sprintf("%q is not replace or command", p.Op)}
 		}
@@ -589,7 +633,7 @@ func (s *ExportsService) EditExport(ctx context.Context, ref DataviewRef, export
 	}
 	return s.change(ctx, &request{
 		op: "EditExport", method: http.MethodPatch, path: exportPath(ref, exportID), query: q,
-		body: body, workspaceID: ref.WorkspaceID, idempotent: idempotent,
+		body: body, workspaceID: ref.WorkspaceID, idempotent: idempotent, goneMeansDone: discards,
 	})
 }
 
@@ -625,6 +669,13 @@ func (s *ExportsService) RestoreExport(ctx context.Context, ref DataviewRef, exp
 // [ExportsService.EditExport] patch list, after other patches of the same
 // request, and in the pipeline's bulk command, which discards several
 // exports in one request.
+//
+// A delete is retried like any idempotent request. When a retry gets 404
+// after an attempt that may have acted (a 500, 502, 504 or 408 answer, or a
+// connection lost after the request may have been sent), that attempt
+// deleted the export: DeleteExport returns an empty ExportChange (no
+// Modification, no Job) and a nil error. A 404 on the first attempt, or
+// after attempts the API refused (429, 503), is [ErrNotFound].
 func (s *ExportsService) DeleteExport(ctx context.Context, ref DataviewRef, exportID int, opts *DeleteExportOptions) (*ExportChange, error) {
 	if err := ref.validate(); err != nil {
 		return nil, err
@@ -638,7 +689,7 @@ func (s *ExportsService) DeleteExport(ctx context.Context, ref DataviewRef, expo
 	}
 	return s.change(ctx, &request{
 		op: "DeleteExport", method: http.MethodDelete, path: exportPath(ref, exportID), query: q,
-		workspaceID: ref.WorkspaceID, idempotent: true,
+		workspaceID: ref.WorkspaceID, idempotent: true, goneMeansDone: true,
 	})
 }
 
@@ -690,7 +741,9 @@ func (s *ExportsService) PublishToDB(ctx context.Context, ref DataviewRef, req *
 
 // UpdatePublishToDB switches the dataview's published table to the managed
 // connection of another database kind (a "replace" of "credentials"; the
-// API's body key here is "patch", not "patches").
+// API's body key here is "patch", not "patches"). It starts a publishing
+// job, so like PublishToDB it is retried only when the API provably did not
+// act on it.
 func (s *ExportsService) UpdatePublishToDB(ctx context.Context, ref DataviewRef, odbcType OdbcType) (*PublishJob, error) {
 	if err := ref.validate(); err != nil {
 		return nil, err
@@ -708,7 +761,7 @@ func (s *ExportsService) UpdatePublishToDB(ctx context.Context, ref DataviewRef,
 	}{[]op{{Op: "replace", Path: "credentials", Value: map[string]OdbcType{"odbc_type": odbcType}}}}
 	return s.publish(ctx, &request{
 		op: "UpdatePublishToDB", method: http.MethodPatch, path: ref.path() + "/publish-to-db", body: body,
-		workspaceID: ref.WorkspaceID, idempotent: true,
+		workspaceID: ref.WorkspaceID,
 	})
 }
 

@@ -3,9 +3,13 @@ package mammoth
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/url"
 	"strconv"
+	"strings"
 	"testing"
+	"unicode/utf16"
+	"unicode/utf8"
 )
 
 // Every decoder is fuzzed for two properties: it never panics, and what it
@@ -89,7 +93,7 @@ func FuzzDecodeJob(f *testing.F) {
 		if job.Status == "" {
 			t.Fatalf("a job without a status was accepted: %q", data)
 		}
-		if failureReason(job) == "" {
+		if failureReason(job, newMasker(testSecret)) == "" {
 			t.Fatal("a failure always has a reason")
 		}
 		_, _ = job.ResponseObject()
@@ -135,17 +139,129 @@ func FuzzAPIError(f *testing.F) {
 	f.Add(422, []byte(`{"status_code":422,"detail":[{"loc":["body"],"msg":"x"}],"extra":[1]}`))
 	f.Add(502, []byte(`<html>502</html>`))
 	f.Fuzz(func(t *testing.T, status int, body []byte) {
-		e := newAPIError("GET", "/p", status, body, 0)
+		e := newAPIError(newMasker(testSecret), "GET", "/p", status, body, 0)
 		if e.StatusCode != status || !bytes.Equal(e.Body, body) {
-			t.Fatal("status and body are kept as sent")
+			t.Fatal("status and body (which hold no secret) are kept as sent")
 		}
-		if e.Error() == "" {
+		msg := e.Error()
+		if msg == "" {
 			t.Fatal("an empty message")
 		}
 		if len(e.Extra) > 0 && !json.Valid(e.Extra) {
 			t.Fatalf("extra %q is not JSON", e.Extra)
 		}
+		if extra := summarizeExtra(e.Extra); len(extra) > maxExtraText || !utf8.ValidString(extra) && utf8.Valid(e.Extra) {
+			t.Fatalf("extra summary of %d bytes: %q", len(extra), extra)
+		}
 	})
+}
+
+// FuzzMaskSecret puts any secret NewClient accepts, JSON-escaped in any way
+// (each character raw, as a \u escape in either case, or with its short
+// escape), into an error body's detail, message and extra (as keys and
+// values) and into a failed job's reason, and checks that it shows in none
+// of what the SDK makes of them: Detail, Extra and the strings decoded from
+// it, Body and what it decodes to, Error(), and the reason.
+func FuzzMaskSecret(f *testing.F) {
+	f.Add("bG9uZy9zZWNyZXQrd2l0aC9zbGFzaGVz+/==", []byte{0, 1, 2, 3}, "bad ", " value", 400)
+	f.Add(`quote"and\backslash/slash`, []byte{3}, "", "", 401)
+	f.Add("REDACTED", []byte{1, 0}, "[", "]", 422)
+	f.Add("D]a", []byte{0}, "x", "a", 500)
+	f.Add(`\u003c`, []byte{0, 3}, "<", ">", 404)
+	f.Add("ünïcødé🔑", []byte{1, 2}, "", "", 403)
+	f.Fuzz(func(t *testing.T, secret string, pattern []byte, pre, post string, status int) {
+		if _, err := NewClient("key", secret); err != nil {
+			return // refused up front, so never sent
+		}
+		m := newMasker(secret)
+		if strings.Contains(newAPIError(m, "GET", "/p", status, nil, 0).Error()+reasonPrefix, secret) {
+			return // the SDK's own words ("412", "mammoth") are not the answer's
+		}
+		esc := escapeJSON(secret, pattern)
+		quote := func(s string) string { b, _ := json.Marshal(s); return string(b[1 : len(b)-1]) }
+		inner := quote(pre) + esc + quote(post)
+		body := []byte(`{"status_code":` + strconv.Itoa(status) + `,"detail":"` + inner + `","message":"` + inner +
+			`","extra":[{"message":"` + inner + `","key":"k","source":"body"},{"` + esc + `":["` + inner + `",{"n":"` + esc + `"}]}]}`)
+		e := newAPIError(m, "GET", "/p", status, body, 0)
+		texts := map[string]string{"Detail": e.Detail, "Error()": e.Error(), "Extra": string(e.Extra), "Body": string(e.Body)}
+		var decoded any
+		if json.Unmarshal(e.Body, &decoded) == nil {
+			texts["Body decoded"] = fmtStrings(decoded)
+		}
+		if json.Unmarshal(e.Extra, &decoded) == nil {
+			texts["Extra decoded"] = fmtStrings(decoded)
+		}
+		job := &Job{Status: JobStatusFailure, Response: json.RawMessage(`{"error":"` + inner + `","detail":{"a":["` + esc + `"]}}`)}
+		texts["reason"] = failureReason(job, m)
+		job.Response = json.RawMessage(`{"failure_reason":{"x":"` + inner + `"}}`)
+		texts["JSON reason"] = failureReason(job, m)
+		for what, text := range texts {
+			if strings.Contains(text, secret) {
+				t.Fatalf("%s holds the secret %q: %q (body %s)", what, secret, text, body)
+			}
+		}
+	})
+}
+
+// reasonPrefix is what failureReason adds around a reason of its own.
+const reasonPrefix = "job ended with status failure and no reason"
+
+// escapeJSON writes s as the inside of a JSON string, each character
+// escaped as pattern says in turn: 0 as Go encodes it, 1 as \u with lower
+// hex, 2 with upper hex, 3 with its short escape where it has one.
+func escapeJSON(s string, pattern []byte) string {
+	var b strings.Builder
+	i := 0
+	for _, r := range s {
+		p := byte(0)
+		if len(pattern) > 0 {
+			p = pattern[i%len(pattern)] % 4
+		}
+		i++
+		short := map[rune]string{'/': `\/`, '"': `\"`, '\\': `\\`, '\b': `\b`, '\f': `\f`, '\n': `\n`, '\r': `\r`, '\t': `\t`}[r]
+		switch {
+		case p == 1 || p == 2:
+			format := `\u%04x`
+			if p == 2 {
+				format = `\u%04X`
+			}
+			if r > 0xffff {
+				r1, r2 := utf16.EncodeRune(r)
+				b.WriteString(fmt.Sprintf(format+format, r1, r2))
+			} else {
+				b.WriteString(fmt.Sprintf(format, r))
+			}
+		case p == 3 && short != "":
+			b.WriteString(short)
+		default:
+			enc, _ := json.Marshal(string(r))
+			b.Write(enc[1 : len(enc)-1])
+		}
+	}
+	return b.String()
+}
+
+// fmtStrings lists every string in a decoded JSON value, keys included.
+func fmtStrings(v any) string {
+	var b strings.Builder
+	var walk func(any)
+	walk = func(v any) {
+		switch v := v.(type) {
+		case string:
+			b.WriteString(v + "\x00")
+		case []any:
+			for _, e := range v {
+				walk(e)
+			}
+		case map[string]any:
+			for k, e := range v {
+				b.WriteString(k + "\x00")
+				walk(e)
+			}
+		}
+	}
+	walk(v)
+	return b.String()
 }
 
 func FuzzQueryEncoder(f *testing.F) {

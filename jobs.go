@@ -43,7 +43,7 @@ func (s *JobsService) GetJob(ctx context.Context, jobID int) (*Job, error) {
 	}
 	job, err := decodeJob(raw)
 	if err != nil {
-		return nil, &DecodeError{Operation: "GetJob", StatusCode: resp.StatusCode, Err: err}
+		return nil, &DecodeError{Operation: "GetJob", StatusCode: resp.StatusCode, Err: s.client.mask.err(err)}
 	}
 	return job, nil
 }
@@ -174,7 +174,7 @@ func (s *JobsService) WaitForJob(ctx context.Context, jobID int, opts *WaitOptio
 		case JobStatusSuccess:
 			return job, nil
 		case JobStatusFailure, JobStatusError:
-			return nil, &JobFailedError{JobID: jobID, Status: job.Status, Reason: failureReason(job), Job: job}
+			return nil, &JobFailedError{JobID: jobID, Status: job.Status, Reason: failureReason(job, s.client.mask), Job: job}
 		}
 		if err := s.client.sleep(ctx, schedule.next()); err != nil {
 			return nil, fmt.Errorf("mammoth: waiting for job %d (last status %q): %w", jobID, job.Status, err)
@@ -184,20 +184,22 @@ func (s *JobsService) WaitForJob(ctx context.Context, jobID int, opts *WaitOptio
 
 // failureReason finds why a job failed, wherever the API put it: the
 // response's "error", "failure_reason", "detail" or "message", or those of a
-// response nested in it.
-func failureReason(job *Job) string {
+// response nested in it. The reason comes from an answer, so the secret is
+// masked in it (the body it was decoded from was masked too, but a reason
+// that is not a string is encoded again, and encoding adds escapes).
+func failureReason(job *Job, m masker) string {
 	var resp map[string]any
 	if json.Unmarshal(job.Response, &resp) == nil && resp != nil {
 		if r := reasonIn(resp); r != "" {
-			return r
+			return m.str(r)
 		}
 		if nested, ok := resp["response"].(map[string]any); ok {
 			if r := reasonIn(nested); r != "" {
-				return r
+				return m.str(r)
 			}
 		}
 	}
-	return "job ended with status " + string(job.Status) + " and no reason"
+	return "job ended with status " + m.str(string(job.Status)) + " and no reason"
 }
 
 func reasonIn(m map[string]any) string {

@@ -168,14 +168,18 @@ func invoke(ctx context.Context, e *env, g *globals, cmd *command, args []string
 		writeCommandHelp(e.stdout, cmd)
 		return nil
 	}
-	c := &call{env: e, out: &printer{w: e.stdout, format: g.output}, demo: g.demo}
+	// Writes to stdout are told apart from the network's, whose EPIPE is
+	// a failure to report, not a reader that went away.
+	withStdout := *e
+	withStdout.stdout = &stdoutWriter{w: e.stdout}
+	c := &call{env: &withStdout, out: &printer{w: withStdout.stdout, format: g.output}, demo: g.demo}
 	if cmd.multi {
 		if c.ids, err = parseIDs(cmd.argName, cmd.path(), pos); err != nil {
-			return explainStray(fs, args, pos, err)
+			return explainStray(fs, args, pos, err, func(pos []string) bool { _, err := parseIDs(cmd.argName, cmd.path(), pos); return err == nil })
 		}
 		c.id = c.ids[0]
 	} else if c.id, err = cmd.parseArg(pos); err != nil {
-		return explainStray(fs, args, pos, err)
+		return explainStray(fs, args, pos, err, func(pos []string) bool { _, err := cmd.parseArg(pos); return err == nil })
 	}
 	if c.ref, err = ids.resolve(e.getenv, g.demo); err != nil {
 		return err

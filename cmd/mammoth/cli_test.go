@@ -460,6 +460,7 @@ func TestCompletion(t *testing.T) {
 	cases := []struct{ line, want string }{
 		{"mammoth ", "exports jobs pipeline draft fake-server help completion --demo --help --output --timeout --verbose --version"},
 		{"mammoth fake-server --j", "--job-duration --job-polls"},
+		{"mammoth fake-server --addr 127.0.0.1:0 --api-", "--api-key --api-secret"},
 		{"mammoth help f", "fake-server"},
 		{"mammoth ex", "exports"},
 		{"mammoth --output ", "table json jsonl"},

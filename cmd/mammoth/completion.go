@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -107,9 +108,10 @@ if [[ $funcstack[1] == _mammoth ]]; then _mammoth "$@"; else compdef _mammoth ma
 // words that may follow each command line so far.
 func completionCases(list func([]string) string) string {
 	var b strings.Builder
-	add := func(pattern string, words []string) {
-		fmt.Fprintf(&b, "    %q) %s ;;\n", pattern, list(words))
+	addCase := func(pattern string, words []string) {
+		fmt.Fprintf(&b, "    %s) %s ;;\n", pattern, list(words))
 	}
+	add := func(pattern string, words []string) { addCase(strconv.Quote(pattern), words) }
 	var names []string
 	for _, g := range groups {
 		names = append(names, g.name)
@@ -124,7 +126,13 @@ func completionCases(list func([]string) string) string {
 		}
 	}
 	for _, cmd := range commands {
-		add(cmd.group+"/"+cmd.name, flagNames(slices.Concat(commandFlags(cmd), globalFlags())))
+		words := flagNames(slices.Concat(commandFlags(cmd), globalFlags()))
+		if cmd.name == "" {
+			// A command by itself: a flag's value counts as no subcommand.
+			addCase(strconv.Quote(cmd.group+"/")+"*", words)
+			continue
+		}
+		add(cmd.group+"/"+cmd.name, words)
 	}
 	return b.String()
 }

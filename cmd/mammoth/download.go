@@ -33,9 +33,9 @@ func setupDownload(fs *flag.FlagSet) action {
 	fs.BoolVar(&opts.IncludeHidden, "include-hidden", false, "also export hidden columns")
 	fs.BoolVar(&opts.KeepExport, "keep-export", false, "keep the temporary export in the pipeline")
 	var poll time.Duration
-	fs.Var((*durationFlag)(&poll), "poll-interval", "pause of this `duration` between polls of the export's job (default 2s; 250ms with --demo)")
+	fs.Var((*durationFlag)(&poll), "poll-interval", pollUsage)
 	return func(ctx context.Context, c *call) error {
-		opts.Wait = &mammoth.WaitOptions{PollInterval: c.pollInterval(poll)}
+		opts.Wait = &mammoth.WaitOptions{PollInterval: poll}
 		t, err := openOut(*out, c.env.stdout)
 		if err != nil {
 			return err
@@ -44,13 +44,13 @@ func setupDownload(fs *flag.FlagSet) action {
 		n, err := c.download(ctx, t.w, &opts)
 		left := leftoverOf(err)
 		// A complete CSV is kept even when its export could not be deleted.
-		complete := err == nil || (left != nil && left.complete)
+		complete := err == nil || (left != nil && left.Complete && withoutCleanup(err) == nil)
 		if ferr := t.finish(complete); ferr != nil && err == nil {
 			err = fmt.Errorf("writing --out %s: %w", t.path, ferr)
 		}
 		switch {
 		case left != nil:
-			return &leftBehind{err: err, left: left, ref: c.ref, file: t.path, bytes: n}
+			return &leftBehind{err: err, left: left, file: t.path, bytes: n}
 		case err != nil:
 			return err
 		case t.path == "":

@@ -146,8 +146,8 @@ func TestDownload_ProgressShowsTotalAndPercentage(t *testing.T) {
 	h.srv.SetCSVGenerator(demoRef, g.size, g.gen)
 	var stderr syncBuffer
 	var stdout bytes.Buffer
-	e := &env{stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr,
-		getenv: func(k string) string { return h.env[k] }, isTerminal: func(s any) bool { return s == &stderr }, now: fixedNow}
+	e := h.envFor(&stdout, &stderr)
+	e.isTerminal = func(s any) bool { return s == &stderr }
 	done := make(chan int)
 	go func() {
 		done <- run(context.Background(), []string{"exports", "download-csv", "--poll-interval", "1ms"}, e)
@@ -178,21 +178,10 @@ func (c *closingWriter) Write(b []byte) (int, error) {
 func TestDownload_ClosedStdoutStopsQuietlyAndCleansUp(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	h.srv.SetCSVGenerator(demoRef, 4<<20, func(w io.Writer) error {
-		line := bytes.Repeat([]byte("x"), 1023)
-		line = append(line, '\n')
-		for range 4 << 10 {
-			if _, err := w.Write(line); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	bigCSV(h.srv, 4<<10)
 	out := &closingWriter{limit: 100}
 	var stderr bytes.Buffer
-	e := &env{stdin: strings.NewReader(""), stdout: out, stderr: &stderr,
-		getenv: func(k string) string { return h.env[k] }, isTerminal: func(any) bool { return false }, now: fixedNow}
-	code := run(context.Background(), []string{"exports", "download-csv", "--poll-interval", "1ms", "--output", "json"}, e)
+	code := run(context.Background(), []string{"exports", "download-csv", "--poll-interval", "1ms", "--output", "json"}, h.envFor(out, &stderr))
 	assert.Equal(t, exitBrokenPipe, code)
 	assert.Empty(t, stderr.String(), "quiet, as a pipeline expects")
 	assert.Len(t, h.srv.Exports(demoRef), 4, "the temporary export is deleted")
@@ -203,8 +192,6 @@ func TestClosedStdout_AnyCommandExits141Quietly(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
 	var stderr bytes.Buffer
-	e := &env{stdin: strings.NewReader(""), stdout: &closingWriter{limit: 10}, stderr: &stderr,
-		getenv: func(k string) string { return h.env[k] }, isTerminal: func(any) bool { return false }, now: fixedNow}
-	assert.Equal(t, exitBrokenPipe, run(context.Background(), []string{"exports", "list", "--all", "--output", "jsonl"}, e))
+	assert.Equal(t, exitBrokenPipe, run(context.Background(), []string{"exports", "list", "--all", "--output", "jsonl"}, h.envFor(&closingWriter{limit: 10}, &stderr)))
 	assert.Empty(t, stderr.String())
 }

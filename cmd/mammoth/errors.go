@@ -103,7 +103,7 @@ func classify(ctx context.Context, err error, about subject) *cliError {
 		return left.explain(ctx, about)
 	case errors.As(err, &ce):
 		return ce
-	case errors.Is(err, syscall.EPIPE):
+	case errors.As(err, new(*stdoutClosed)):
 		return &cliError{code: exitBrokenPipe, kind: "broken_pipe", msg: "stdout was closed", quiet: true}
 	}
 	if pe := classifyPipeline(ctx, err, about); pe != nil {
@@ -244,6 +244,26 @@ func finish(ctx context.Context, e *env, g *globals, path string, err error) int
 	}
 	return ce.code
 }
+
+// stdoutWriter marks the error of a write to stdout that found its
+// reader gone.
+type stdoutWriter struct{ w io.Writer }
+
+func (s *stdoutWriter) Write(b []byte) (int, error) {
+	n, err := s.w.Write(b)
+	if errors.Is(err, syscall.EPIPE) {
+		err = &stdoutClosed{err}
+	}
+	return n, err
+}
+
+// stdoutClosed is a write to stdout after its reader went away, as after
+// "| head".
+type stdoutClosed struct{ err error }
+
+func (s *stdoutClosed) Error() string { return "stdout was closed: " + s.err.Error() }
+
+func (s *stdoutClosed) Unwrap() error { return s.err }
 
 // errorView is the JSON form of an error.
 type errorView struct {

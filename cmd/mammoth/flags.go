@@ -82,23 +82,30 @@ func isBoolFlag(f *flag.Flag) bool {
 	return ok && b.IsBoolFlag()
 }
 
-// explainStray improves err, the complaint about a positional argument,
-// when that argument follows a true/false flag: "--runnable false" sets
-// --runnable to true and leaves "false" over.
-func explainStray(fs *flag.FlagSet, args, pos []string, err error) error {
+// explainStray improves err, the complaint about the positional
+// arguments, when one of them follows a true/false flag and is its value,
+// not an argument: "--runnable false" sets --runnable to true and leaves
+// "false" over. An argument is taken for such a value when it reads as a
+// boolean or as no id, and the others are right without it.
+func explainStray(fs *flag.FlagSet, args, pos []string, err error, argsOK func([]string) bool) error {
 	end := slices.Index(args, "--")
 	if end < 0 {
 		end = len(args)
 	}
 	for i := 1; i < end; i++ {
-		if !slices.Contains(pos, args[i]) {
+		j := slices.Index(pos, args[i])
+		name, ok := flagNameOf(args[i-1])
+		if j < 0 || !ok {
 			continue
 		}
-		name, ok := flagNameOf(args[i-1])
-		if f := fs.Lookup(name); ok && f != nil && isBoolFlag(f) {
-			return usagef("unexpected argument %q after --%s: a true/false flag takes its value after \"=\", as in --%s=false; --%s alone means true",
-				args[i], name, name, name)
+		f := fs.Lookup(name)
+		_, boolErr := strconv.ParseBool(args[i])
+		_, numErr := strconv.Atoi(args[i])
+		if f == nil || !isBoolFlag(f) || (boolErr != nil && numErr == nil) || !argsOK(slices.Delete(slices.Clone(pos), j, j+1)) {
+			continue
 		}
+		return usagef("unexpected argument %q after --%s: a true/false flag takes its value after \"=\", as in --%s=false; --%s alone means true",
+			args[i], name, name, name)
 	}
 	return err
 }

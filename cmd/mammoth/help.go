@@ -63,6 +63,8 @@ Exit codes:
   3    authentication: no credentials, or the API refused them (401, 403)
   4    not found (404): the dataview, export or job
   5    the job failed
+  6    download-csv: the CSV is complete, but its temporary export could not be
+       deleted (the message says how to remove it)
   7    rate limited (429), API unavailable (502, 503, 504) or network failure,
        after retries
   124  --timeout ran out

@@ -18,7 +18,9 @@ var jobsCommands = []command{
 			return show(func(ctx context.Context, c *call) (*mammoth.Job, error) { return c.client.Jobs.GetJob(ctx, c.id) })
 		}},
 	{name: "wait", argName: "JOB_ID", summary: "Wait for a job to finish",
-		doc: "Exits 0 when the job succeeds and 5 when it fails.",
+		doc: "Exits 0 when the job succeeds and 5 when it fails. The global --timeout bounds\n" +
+			"the wait (exit 124); stopping the wait, by --timeout or Ctrl-C, does not stop\n" +
+			"the job.",
 		setup: func(fs *flag.FlagSet) action {
 			var w waitFlags
 			w.register(fs)
@@ -33,17 +35,12 @@ type waitFlags struct {
 	poll time.Duration
 }
 
-func (w *waitFlags) register(fs *flag.FlagSet) {
-	fs.Var((*durationFlag)(&w.poll), "poll-interval", "pause of this `duration` between polls of the job (default 2s; 250ms with --demo)")
-}
+// pollUsage describes --poll-interval: the first interval of the SDK's
+// schedule, which then grows.
+const pollUsage = "pause of this `duration` before the second poll of the job; later pauses grow from it, as the SDK's waits do (default 100ms)"
 
-// pollInterval is the wait between polls: the flag's, else the SDK's
-// default, shortened for the demo, whose jobs finish on the second poll.
-func (c *call) pollInterval(d time.Duration) time.Duration {
-	if d == 0 && c.demo {
-		return 250 * time.Millisecond
-	}
-	return d
+func (w *waitFlags) register(fs *flag.FlagSet) {
+	fs.Var((*durationFlag)(&w.poll), "poll-interval", pollUsage)
 }
 
 // waitJob waits for a job, with a spinner on a terminal. known is the
@@ -62,7 +59,7 @@ func (c *call) waitJob(ctx context.Context, id int, known mammoth.JobStatus, w w
 	}
 	p := c.startProgress(label)
 	job, err := c.client.Jobs.WaitForJob(ctx, id, &mammoth.WaitOptions{
-		PollInterval: c.pollInterval(w.poll),
+		PollInterval: w.poll,
 		OnPoll:       func(j *mammoth.Job) { status.Store(j.Status) },
 	})
 	final := ""

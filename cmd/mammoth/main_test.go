@@ -88,6 +88,30 @@ func (h *harness) runArgs(ctx context.Context, args ...string) result {
 	return result{code: code, stdout: h.sanitize(stdout.String()), stderr: h.sanitize(stderr.String())}
 }
 
+// envFor is the harness's environment with other streams, none of them a
+// terminal, for tests that watch the output as it is written.
+func (h *harness) envFor(stdout, stderr io.Writer) *env {
+	return &env{stdin: strings.NewReader(""), stdout: stdout, stderr: stderr,
+		getenv: func(k string) string { return h.env[k] }, isTerminal: func(any) bool { return false }, now: fixedNow}
+}
+
+// stallCSV makes the dataview's file start with first, flushed, and then
+// stall until the test ends.
+func stallCSV(t *testing.T, srv *mammothtest.Server, first []byte) {
+	release := make(chan struct{})
+	t.Cleanup(func() { close(release) })
+	srv.SetCSVGenerator(demoRef, int64(len(first))+1<<20, func(w io.Writer) error {
+		if _, err := w.Write(first); err != nil {
+			return err
+		}
+		if f, ok := w.(interface{ Flush() }); ok {
+			f.Flush()
+		}
+		<-release
+		return nil
+	})
+}
+
 var fileLink = regexp.MustCompile(`\{FILES\}/[^"\s]*`)
 
 // sanitize replaces what changes from run to run: the servers' addresses

@@ -161,7 +161,7 @@ func (c *call) waitPipeline(ctx context.Context, w waitFlags, text string,
 	}
 	p := c.startProgress(label)
 	pl, err := wait(ctx, c.ref, &mammoth.WaitOptions{
-		PollInterval:   c.pollInterval(w.poll),
+		PollInterval:   w.poll,
 		OnPipelinePoll: func(p *mammoth.Pipeline) { status.Store(pipelineStatus(p)) },
 	})
 	final := ""

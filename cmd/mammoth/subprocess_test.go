@@ -67,7 +67,7 @@ func TestProcess_PipeClosedByHead(t *testing.T) {
 	h := newHarness(t)
 	bigCSV(h.srv, 16<<10) // 16 MiB, far more than a pipe holds
 	cmd := h.command("exports", "download-csv", "--poll-interval", "1ms")
-	var stderr bytes.Buffer
+	var stderr syncBuffer // read before the process ends
 	cmd.Stderr = &stderr
 	stdout, err := cmd.StdoutPipe()
 	require.NoError(t, err)
@@ -91,20 +91,10 @@ func TestProcess_SignalsDuringCleanupWait(t *testing.T) {
 	t.Parallel()
 	skipWithoutSignals(t)
 	h := newHarness(t)
-	release := make(chan struct{})
-	defer close(release)
-	h.srv.SetCSVGenerator(demoRef, 2<<20, func(w io.Writer) error {
-		if _, err := w.Write(bytes.Repeat([]byte("y\n"), 1<<19)); err != nil {
-			return err
-		}
-		if f, ok := w.(interface{ Flush() }); ok {
-			f.Flush()
-		}
-		<-release // the rest never comes while the test runs
-		return nil
-	})
-	// The deletion takes a second: long enough to be signalled during.
-	h.srv.InjectFault(mammothtest.Fault{Route: mammothtest.RouteDeleteExport, Delay: time.Second})
+	stallCSV(t, h.srv, bytes.Repeat([]byte("y\n"), 1<<19))
+	// The deletion takes 3 s, long enough to be signalled during, within
+	// the SDK's 5 s bound on cleanup.
+	h.srv.InjectFault(mammothtest.Fault{Route: mammothtest.RouteDeleteExport, Delay: 3 * time.Second})
 	dir := t.TempDir()
 	out := filepath.Join(dir, "sales.csv")
 	cmd := h.command("exports", "download-csv", "--poll-interval", "1ms", "--out", out)

@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -45,12 +47,12 @@ func TestTimeout_BoundsAnyCommand(t *testing.T) {
 		route         mammothtest.Route
 		stderr        string
 	}{
-		{name: "a request to a hanging server", cmdline: "exports get 101 --timeout 200ms", route: mammothtest.RouteGetExport,
-			stderr: "mammoth exports get: gave up after --timeout 200ms waiting for the API to answer; check the network and $MAMMOTH_BASE_URL, or allow longer\n"},
-		{name: "a list with the flag first", cmdline: "--timeout 200ms exports list --all", route: mammothtest.RouteListExports,
-			stderr: "mammoth exports list: gave up after --timeout 200ms waiting for the API to answer; check the network and $MAMMOTH_BASE_URL, or allow longer\n"},
-		{name: "a change", cmdline: "exports run 101 --wait --timeout 200ms", route: mammothtest.RouteEditExport,
-			stderr: "mammoth exports run: gave up after --timeout 200ms waiting for the API to answer; check the network and $MAMMOTH_BASE_URL, or allow longer\n"},
+		{name: "a request to a hanging server", cmdline: "exports get 101 --timeout 1s", route: mammothtest.RouteGetExport,
+			stderr: "mammoth exports get: gave up after --timeout 1s waiting for the API to answer; check the network and $MAMMOTH_BASE_URL, or allow longer\n"},
+		{name: "a list with the flag first", cmdline: "--timeout 1s exports list --all", route: mammothtest.RouteListExports,
+			stderr: "mammoth exports list: gave up after --timeout 1s waiting for the API to answer; check the network and $MAMMOTH_BASE_URL, or allow longer\n"},
+		{name: "a change", cmdline: "exports run 101 --wait --timeout 1s", route: mammothtest.RouteEditExport,
+			stderr: "mammoth exports run: gave up after --timeout 1s waiting for the API to answer; check the network and $MAMMOTH_BASE_URL, or allow longer\n"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -63,7 +65,7 @@ func TestTimeout_BoundsAnyCommand(t *testing.T) {
 			assert.Less(t, time.Since(start), 20*time.Second)
 			assert.Equal(t, exitTimeout, r.code)
 			assert.Equal(t, tc.stderr, r.stderr)
-			assert.Equal(t, 1, h.srv.RequestCount(tc.route), "no retry after the deadline")
+			assert.LessOrEqual(t, h.srv.RequestCount(tc.route), 1, "no retry after the deadline")
 		})
 	}
 }
@@ -187,21 +189,19 @@ func TestCreateS3_FileTypeIsSent(t *testing.T) {
 	assert.Contains(t, string(reqs[len(reqs)-1].Body), `"file_type":"parquet"`)
 }
 
-func TestList_LeavesOutNullItems(t *testing.T) {
+func TestList_NullItemsAreAnErrorNotACrash(t *testing.T) {
 	t.Parallel()
 	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write([]byte(`{"limit": 50, "offset": 0, "next": "", "exports": [null, {"id": 7, "status": "added"}, null]}`))
 	}))
 	defer api.Close()
-	for _, format := range []string{"table", "json", "jsonl"} {
+	for _, cmdline := range []string{"exports list", "exports list --output json", "exports list --all --output jsonl"} {
 		h := newHarness(t)
 		h.env["MAMMOTH_BASE_URL"] = api.URL
-		r := h.run("exports list --output " + format)
-		require.Zero(t, r.code, r.stderr)
-		assert.Contains(t, r.stdout, "7", format)
-		assert.NotContains(t, r.stdout, "null", format)
-		assert.Equal(t, "mammoth: the API sent 2 empty (null) export items; they are left out.\n", r.stderr, format)
+		r := h.run(cmdline)
+		assert.Equal(t, exitError, r.code, cmdline)
+		assert.Contains(t, r.stderr, `"exports"[0] is null`, cmdline)
 	}
 }
 
@@ -257,4 +257,32 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+func TestUsage_BoolFlagHintOnlyForItsValue(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	cases := map[string]string{
+		"exports get --demo 101 102":        `mammoth exports get: unexpected argument "102" after EXPORT_ID` + "\n",
+		"exports delete 103 --yes false":    `mammoth exports delete: unexpected argument "false" after --yes: a true/false flag takes its value after "=", as in --yes=false; --yes alone means true` + "\n",
+		"exports delete --yes no 103":       `mammoth exports delete: unexpected argument "no" after --yes: a true/false flag takes its value after "=", as in --yes=false; --yes alone means true` + "\n",
+		"exports list --all --runnable yes": `mammoth exports list: unexpected argument "yes" after --runnable: a true/false flag takes its value after "=", as in --runnable=false; --runnable alone means true` + "\n",
+		"exports list --all 7":              `mammoth exports list: unexpected argument "7"; run 'mammoth help exports list'` + "\n",
+	}
+	for cmdline, want := range cases {
+		r := h.run(cmdline)
+		assert.Equal(t, exitUsage, r.code, cmdline)
+		assert.Equal(t, want, r.stderr, cmdline)
+	}
+}
+
+func TestClassify_ANetworkEPIPEIsNotAClosedStdout(t *testing.T) {
+	t.Parallel()
+	err := &net.OpError{Op: "write", Net: "tcp", Err: os.NewSyscallError("write", syscall.EPIPE)}
+	ce := classify(context.Background(), fmt.Errorf("mammoth: GET /x: %w", err), subject{})
+	assert.Equal(t, exitUnavailable, ce.code)
+	assert.False(t, ce.quiet)
+	ce = classify(context.Background(), fmt.Errorf("copying: %w", &stdoutClosed{syscall.EPIPE}), subject{})
+	assert.Equal(t, exitBrokenPipe, ce.code)
+	assert.True(t, ce.quiet)
 }
