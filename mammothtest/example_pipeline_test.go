@@ -12,17 +12,17 @@ import (
 	"github.com/mammoth-io/mammoth-go/mammothtest"
 )
 
-var exampleRef = mammoth.DataviewRef{WorkspaceID: 1, ProjectID: 2, DatasetID: 3, DataviewID: 4}
+var pipeRef = mammoth.DataviewRef{WorkspaceID: 1, ProjectID: 2, DatasetID: 3, DataviewID: 4}
 
 func ExampleServer_Pipeline() {
 	srv := mammothtest.NewServer()
 	defer srv.Close()
-	srv.AddDataview(exampleRef)
+	srv.AddDataview(pipeRef)
 	client := srv.Client()
-	if _, err := client.Pipelines.EnterDraft(context.Background(), exampleRef); err != nil {
+	if _, err := client.Pipelines.EnterDraft(context.Background(), pipeRef); err != nil {
 		log.Fatal(err)
 	}
-	p := srv.Pipeline(exampleRef)
+	p := srv.Pipeline(pipeRef)
 	fmt.Println(p.State, p.ExecutionState, p.DraftMode, *p.AutoRun)
 	// Output: ready idle clean true
 }
@@ -30,8 +30,8 @@ func ExampleServer_Pipeline() {
 func ExampleServer_SetPipelineState() {
 	srv := mammothtest.NewServer()
 	defer srv.Close()
-	srv.SetPipelineState(exampleRef, mammoth.PipelineStateRefError, mammoth.PipelineExecutionIdle)
-	_, err := srv.Client().Pipelines.WaitForPipeline(context.Background(), exampleRef, nil)
+	srv.SetPipelineState(pipeRef, mammoth.PipelineStateRefError, mammoth.PipelineExecutionIdle)
+	_, err := srv.Client().Pipelines.WaitForPipeline(context.Background(), pipeRef, nil)
 	var failed *mammoth.PipelineFailedError
 	fmt.Println(errors.As(err, &failed), failed.State)
 	// Output: true ref_error
@@ -40,13 +40,13 @@ func ExampleServer_SetPipelineState() {
 func ExampleServer_FailNextRun() {
 	srv := mammothtest.NewServer()
 	defer srv.Close()
-	srv.AddDataview(exampleRef)
-	srv.FailNextRun(exampleRef)
+	srv.AddDataview(pipeRef)
+	srv.FailNextRun(pipeRef)
 	client := srv.Client()
-	if _, err := client.Pipelines.RunPipeline(context.Background(), exampleRef, nil); err != nil {
+	if _, err := client.Pipelines.RunPipeline(context.Background(), pipeRef, nil); err != nil {
 		log.Fatal(err)
 	}
-	_, err := client.Pipelines.WaitForPipeline(context.Background(), exampleRef, nil)
+	_, err := client.Pipelines.WaitForPipeline(context.Background(), pipeRef, nil)
 	fmt.Println(err)
 	// Output: mammoth: pipeline failed: state "ready", execution state "runtime_error"
 }
@@ -54,13 +54,13 @@ func ExampleServer_FailNextRun() {
 func ExampleServer_CompleteRuns() {
 	srv := mammothtest.NewServer()
 	defer srv.Close()
-	srv.AddDataview(exampleRef)
-	if _, err := srv.Client().Pipelines.RunPipeline(context.Background(), exampleRef, nil); err != nil {
+	srv.AddDataview(pipeRef)
+	if _, err := srv.Client().Pipelines.RunPipeline(context.Background(), pipeRef, nil); err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println(srv.Pipeline(exampleRef).ExecutionState)
+	fmt.Println(srv.Pipeline(pipeRef).ExecutionState)
 	srv.CompleteRuns()
-	fmt.Println(srv.Pipeline(exampleRef).ExecutionState)
+	fmt.Println(srv.Pipeline(pipeRef).ExecutionState)
 	// Output:
 	// submitted
 	// idle
@@ -69,8 +69,8 @@ func ExampleServer_CompleteRuns() {
 func ExampleServer_AddTask() {
 	srv := mammothtest.NewServer()
 	defer srv.Close()
-	id := srv.AddTask(exampleRef)
-	page, err := srv.Client().Pipelines.ListItems(context.Background(), exampleRef, nil)
+	id := srv.AddTask(pipeRef)
+	page, err := srv.Client().Pipelines.ListItems(context.Background(), pipeRef, nil)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -85,14 +85,14 @@ func ExampleWithPipelineStepDuration() {
 	clock := func() time.Time { return start.Add(time.Duration(passed.Load())) }
 	srv := mammothtest.NewServer(mammothtest.WithPipelineStepDuration(time.Second), mammothtest.WithClock(clock))
 	defer srv.Close()
-	srv.AddDataview(exampleRef)
-	if _, err := srv.Client().Pipelines.RunPipeline(context.Background(), exampleRef, nil); err != nil {
+	srv.AddDataview(pipeRef)
+	if _, err := srv.Client().Pipelines.RunPipeline(context.Background(), pipeRef, nil); err != nil {
 		log.Fatal(err)
 	}
 	passed.Add(int64(time.Second))
-	fmt.Println(srv.Pipeline(exampleRef).ExecutionState)
+	fmt.Println(srv.Pipeline(pipeRef).ExecutionState)
 	passed.Add(int64(time.Minute))
-	fmt.Println(srv.Pipeline(exampleRef).ExecutionState)
+	fmt.Println(srv.Pipeline(pipeRef).ExecutionState)
 	// Output:
 	// running
 	// idle
