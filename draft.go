@@ -134,7 +134,11 @@ const draftCleanupTimeout = 30 * time.Second
 // left open is not hidden. If fn panics, the draft is discarded and the
 // panic goes on with its own value. The discard runs even when ctx is done,
 // within 30 seconds, so that a cancelled caller does not leave the draft
-// open. When entering fails, fn does not run.
+// open. When entering fails, fn does not run. When the submit fails, the
+// draft is not discarded (it may have been submitted, and fn's changes are
+// not thrown away behind the caller's back): the error, a
+// [*PipelineCommandError] for a failed submit or exit, says what state the
+// dataview was left in.
 func (s *PipelinesService) InDraft(ctx context.Context, ref DataviewRef, fn func(ctx context.Context) error, opts *WaitOptions) (err error) {
 	if fn == nil {
 		return &ValidationError{Field: "fn", Reason: "must not be nil"}

@@ -296,6 +296,9 @@ func decodePipelineChange(op string, resp *response, raw json.RawMessage) (*Pipe
 		return nil, &DecodeError{Operation: op, StatusCode: resp.StatusCode, Err: err}
 	}
 	raw = bytes.TrimSpace(raw)
+	if raw[0] == '[' && resp.StatusCode == 202 {
+		return fail(errors.New(`202 response is a list, not {"job": ...}`))
+	}
 	if raw[0] == '[' {
 		var list []PipelineExportsModificationResp
 		if err := json.Unmarshal(raw, &list); err != nil {

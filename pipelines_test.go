@@ -413,6 +413,7 @@ func TestPipelineChange_AnswerShapes(t *testing.T) {
 			want: &PipelineChange{Job: &Job{ID: 44, Status: JobStatusProcessing}}, jobID: 44},
 		{name: "other object", status: 200, body: `{"something":1}`, want: &PipelineChange{}},
 		{name: "202 without job", status: 202, body: `{"auto_run":true}`, wantErr: `202 response has no "job"`},
+		{name: "202 list", status: 202, body: `[{"trigger_id":1}]`, wantErr: `202 response is a list`},
 		{name: "malformed array", status: 200, body: `[{"trigger_id":"x"}]`, wantErr: "decoding 200 response"},
 		{name: "bad auto run", status: 200, body: `{"auto_run":"sometimes"}`, wantErr: "auto_run"},
 	}
