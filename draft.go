@@ -19,13 +19,6 @@ const (
 	DraftExit    DraftOperation = "exit"
 )
 
-// Draft mode holds changes to a dataview's pipeline (adding, editing and
-// deleting exports) without applying them, until they are submitted or
-// discarded. Whether a dataview is in draft mode is the API's state, read
-// with [PipelinesService.GetPipeline] (Pipeline.DraftMode): the client keeps
-// no flag of its own, so another process, or a crash between entering and
-// submitting, cannot mislead it.
-
 // DraftCommand sends one draft operation and returns the draft mode the API
 // answers with. None of them is idempotent: a command that may have reached
 // the API is not repeated, and its failure is a [*PipelineCommandError]

@@ -14,6 +14,13 @@ import (
 // runs, draft mode and commands on several exports at once. Get it from
 // [Client].Pipelines.
 //
+// Draft mode holds changes to a dataview's exports (adds, edits, deletes)
+// without applying them, until they are submitted or discarded. Whether a
+// dataview is in draft mode is the API's state, read with
+// [PipelinesService.GetPipeline] (Pipeline.DraftMode): the client keeps no
+// flag of its own, so another process, or a crash between entering and
+// submitting, cannot mislead it.
+//
 // Reading the pipeline is retried like any other read. Running it, the
 // draft commands and the bulk commands that can start work are not
 // idempotent: one that may have reached the API is never sent again, and
