@@ -300,13 +300,26 @@ func parseIDs(name, path string, pos []string) ([]int, error) {
 	return ids, nil
 }
 
+// pipelineFlags name the flag or argument behind a field the SDK refused.
+var pipelineFlags = map[string]string{
+	"RunPipelineOptions.FromSequence": "--from-sequence",
+	"ListItemsOptions.Limit":          "--limit",
+	"ListItemsOptions.Offset":         "--offset",
+	"ListItemsOptions.Sequence":       "--sequence",
+	"exportIDs":                       "EXPORT_ID",
+}
+
 // classifyPipeline explains the pipeline's own failures, or returns nil: a
 // pipeline that settled in error exits 5, like a failed job; a command that
 // may have been carried out says so, with the draft mode read afterwards.
 func classifyPipeline(ctx context.Context, err error, about subject) *cliError {
 	var failed *mammoth.PipelineFailedError
 	var cmdErr *mammoth.PipelineCommandError
+	var verr *mammoth.ValidationError
 	switch {
+	case errors.As(err, &verr) && pipelineFlags[strings.SplitN(verr.Field, "[", 2)[0]] != "":
+		return &cliError{code: exitUsage, kind: "usage",
+			msg: fmt.Sprintf("invalid %s: %s", pipelineFlags[strings.SplitN(verr.Field, "[", 2)[0]], verr.Reason)}
 	case errors.As(err, &failed):
 		return &cliError{code: exitJobFailed, kind: "pipeline_failed",
 			msg: fmt.Sprintf("the pipeline settled in error (state %s, execution state %s); 'mammoth pipeline get --full' shows it",

@@ -43,6 +43,9 @@ func TestGoldenPipeline(t *testing.T) {
 		{name: "exports_discard_needs_yes", cmdline: "exports discard 101 103"},
 		{name: "exports_discard_unknown", cmdline: "exports discard 101 999 --yes"},
 		{name: "usage_bulk_bad_id", cmdline: "exports suspend 101 x"},
+		{name: "usage_bulk_repeated_id", cmdline: "exports suspend 101 103 101"},
+		{name: "usage_pipeline_negative_sequence", cmdline: "pipeline run --from-sequence -1"},
+		{name: "usage_items_bad_limit", cmdline: "pipeline items --limit 500"},
 		{name: "help_pipeline", cmdline: "help pipeline"},
 		{name: "help_draft_submit", cmdline: "help draft submit"},
 	}
