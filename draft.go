@@ -79,7 +79,8 @@ func (s *PipelinesService) ExitDraft(ctx context.Context, ref DataviewRef) (Draf
 // pipeline, its DraftMode set to the mode after leaving.
 //
 // A pipeline that settles in error still leaves draft mode (its changes are
-// submitted) and is reported as a [*PipelineFailedError]. When the wait
+// submitted) and is reported as a [*PipelineFailedError], whose Pipeline
+// has the mode after leaving. When the wait
 // itself fails (the context or opts.Timeout ran out, the pipeline could not
 // be read), the dataview is left in draft mode with its changes submitted,
 // and the error says so: wait again and call [PipelinesService.ExitDraft].
@@ -92,7 +93,10 @@ func (s *PipelinesService) SubmitDraft(ctx context.Context, ref DataviewRef, opt
 	}
 	p, waitErr := s.WaitForPipeline(ctx, ref, opts)
 	var failed *PipelineFailedError
-	if waitErr != nil && !errors.As(waitErr, &failed) {
+	switch {
+	case errors.As(waitErr, &failed):
+		p = failed.Pipeline
+	case waitErr != nil:
 		return nil, fmt.Errorf("mammoth: SubmitDraft: the changes were submitted, but waiting for the pipeline failed, so dataview %d is still in draft mode: %w", ref.DataviewID, waitErr)
 	}
 	mode, err := s.draftCommand(ctx, ref, "SubmitDraft", DraftExit)
@@ -100,7 +104,10 @@ func (s *PipelinesService) SubmitDraft(ctx context.Context, ref DataviewRef, opt
 		return nil, errors.Join(err, waitErr)
 	}
 	p.DraftMode = mode
-	return p, waitErr
+	if waitErr != nil {
+		return nil, waitErr
+	}
+	return p, nil
 }
 
 // DiscardDraft drops the changes held in the dataview's draft, leaves draft

@@ -108,8 +108,9 @@ func TestSubmitDraft_FailedPipelineStillExits(t *testing.T) {
 	p, err := f.client.Pipelines.SubmitDraft(context.Background(), testRef, nil)
 	var pf *PipelineFailedError
 	require.ErrorAs(t, err, &pf)
+	assert.Nil(t, p)
 	assert.Equal(t, PipelineExecutionRuntimeError, pf.ExecutionState)
-	assert.Equal(t, DraftModeOff, p.DraftMode)
+	assert.Equal(t, DraftModeOff, pf.Pipeline.DraftMode, "left draft mode")
 	assert.Equal(t, []string{submitReq, pollReq, exitReq}, d.requests())
 }
 

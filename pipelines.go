@@ -126,7 +126,7 @@ func (s *PipelinesService) WaitForPipeline(ctx context.Context, ref DataviewRef,
 		}
 		if p.Settled() {
 			if p.Failed() {
-				return p, &PipelineFailedError{State: p.State, ExecutionState: p.ExecutionState, Pipeline: p}
+				return nil, &PipelineFailedError{State: p.State, ExecutionState: p.ExecutionState, Pipeline: p}
 			}
 			return p, nil
 		}
