@@ -407,3 +407,48 @@ func TestPipelineRoutes_BodiesMatchTheOpenAPIDocument(t *testing.T) {
 func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
 
 func jsonMarshal(v any) ([]byte, error) { return json.Marshal(v) }
+
+func TestDraftMode_HeldChangesApplyInOrderOnSubmit(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	ids := s.SeedExports(testRef, mammoth.ItemExportInfo{HandlerType: mammoth.HandlerTypeS3, TriggerType: mammoth.TriggerTypeNone})
+	id := strconv.Itoa(ids[0])
+	require.Equal(t, 200, draftOp(t, s, "enter").status)
+
+	a := raw(t, s, "PATCH", dvPath(testRef)+exportsSuffix+"/"+id, map[string]any{"patches": []any{}})
+	require.Equal(t, 200, a.status)
+	assert.Equal(t, "null", string(a.body))
+	assert.Equal(t, mammoth.DraftModeClean, s.Pipeline(testRef).DraftMode, "an empty edit holds nothing")
+
+	cmd := func(path string) map[string]any {
+		return map[string]any{"patches": []any{map[string]any{"op": "command", "path": path, "value": nil}}}
+	}
+	require.Equal(t, 200, raw(t, s, "PATCH", dvPath(testRef)+exportsSuffix+"/"+id, cmd("suspend")).status)
+	require.Equal(t, 200, raw(t, s, "PATCH", dvPath(testRef)+exportsSuffix+"/"+id, cmd("restore")).status)
+	a = raw(t, s, "POST", dvPath(testRef)+exportsSuffix, s3Spec(testRef))
+	require.Equal(t, 201, a.status)
+	added := num(t, a.object(t)["trigger_id"])
+	require.Equal(t, 201, raw(t, s, "DELETE", dvPath(testRef)+exportsSuffix+"/"+id, nil).status)
+	// A held change to an export that is not live yet is 404.
+	assert.Equal(t, 404, raw(t, s, "GET", dvPath(testRef)+exportsSuffix+"/"+strconv.Itoa(added), nil).status)
+	assert.Equal(t, mammoth.DraftModeDirty, s.Pipeline(testRef).DraftMode)
+	assert.Len(t, s.Exports(testRef), 1, "nothing applied yet")
+
+	require.Equal(t, 200, draftOp(t, s, "submit").status)
+	exports := s.Exports(testRef)
+	require.Len(t, exports, 1, "the seeded export deleted, the new one added")
+	assert.Equal(t, added, *exports[0].ID)
+	assert.Equal(t, mammoth.DraftModeClean, s.Pipeline(testRef).DraftMode)
+	jobs := s.Jobs()
+	require.Len(t, jobs, 1, "the add with run_immediately starts its job")
+	assert.Equal(t, "add_export", jobs[0].Operation)
+	assert.Equal(t, mammoth.JobStatusProcessing, jobs[0].Status)
+	pythonWaitForPipeline(t, s)
+	for range 3 {
+		raw(t, s, "GET", dvPath(testRef)+pipelineSuffix, nil)
+	}
+	p := s.Pipeline(testRef)
+	assert.True(t, p.Settled())
+	assert.Equal(t, mammoth.JobStatusSuccess, s.Jobs()[0].Status, "it finishes with the run")
+	assert.Equal(t, mammoth.ExportStatusExecuted, s.Exports(testRef)[0].Status)
+}
