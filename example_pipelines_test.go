@@ -2,6 +2,7 @@ package mammoth_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log"
@@ -312,4 +313,64 @@ func ExamplePipeline_Settled() {
 	// ready idle true false
 	// ready exports_running false false
 	// ref_error  true true
+}
+
+func ExampleDraftMode_Active() {
+	for _, m := range []mammoth.DraftMode{"", mammoth.DraftModeOff, mammoth.DraftModeClean, mammoth.DraftModeDirty} {
+		fmt.Printf("%q %v\n", m, m.Active())
+	}
+	// Output:
+	// "" false
+	// "off" false
+	// "clean" true
+	// "dirty" true
+}
+
+func ExamplePipelineChange_JobID() {
+	srv, client, ref := pipelineAPI()
+	defer srv.Close()
+	change, err := client.Pipelines.SetAutoRun(context.Background(), ref, true)
+	if err != nil {
+		log.Fatal(err)
+	}
+	_, ok := change.JobID()
+	fmt.Println(*change.AutoRun, ok)
+	// Output: true false
+}
+
+func ExamplePipelineItem_IsExport() {
+	var items []*mammoth.PipelineItem
+	// The API's presets leave item_type out: the keys tell the kinds apart.
+	body := `[{"id":1,"sequence":1,"row_count":120},{"id":2,"sequence":2,"handler_type":"s3","trigger_type":"pipeline"}]`
+	if err := json.Unmarshal([]byte(body), &items); err != nil {
+		log.Fatal(err)
+	}
+	for _, it := range items {
+		fmt.Println(*it.ID, it.Type, it.IsExport())
+	}
+	// Output:
+	// 1 task false
+	// 2 export true
+}
+
+func ExamplePipelineCommandError() {
+	srv, client, ref := pipelineAPI()
+	defer srv.Close()
+	ctx := context.Background()
+	if _, err := client.Pipelines.EnterDraft(ctx, ref); err != nil {
+		log.Fatal(err)
+	}
+	// The answer to the submit is lost after the API carried it out.
+	srv.InjectFault(mammothtest.Fault{Route: mammothtest.RouteDraftCommand, Reset: true, AfterHandling: true})
+	_, err := client.Pipelines.SubmitDraft(ctx, ref, nil)
+	var cmdErr *mammoth.PipelineCommandError
+	if errors.As(err, &cmdErr) {
+		fmt.Println("may have acted:", cmdErr.MayHaveActed)
+		fmt.Println("draft mode now:", cmdErr.After.DraftMode)
+	}
+	fmt.Println("submits sent:", srv.RequestCount(mammothtest.RouteDraftCommand)-1)
+	// Output:
+	// may have acted: true
+	// draft mode now: clean
+	// submits sent: 1
 }
