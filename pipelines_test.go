@@ -2,6 +2,7 @@ package mammoth
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"sync/atomic"
@@ -99,6 +100,38 @@ func TestGetPipeline_AutoRunForms(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, tt.want, p.AutoRun)
 		})
+	}
+}
+
+func TestGetPipeline_DraftModeForms(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		body    string
+		want    DraftMode
+		wantErr bool
+	}{
+		{`{"draft_mode":"dirty"}`, DraftModeDirty, false},
+		{`{"draft_mode":"someday"}`, "someday", false},
+		{`{"draft_mode":null}`, "", false},
+		{`{"draft_mode":{"active":true}}`, DraftModeClean, false},
+		{`{"draft_mode":{"is_draft":false}}`, DraftModeOff, false},
+		{`{"draft":{"active":true}}`, DraftModeClean, false},
+		{`{"is_draft":true}`, DraftModeClean, false},
+		{`{"in_draft_mode":false}`, DraftModeOff, false},
+		{`{"draft_mode":"clean","is_draft":false}`, DraftModeClean, false},
+		{`{"draft_mode":true}`, DraftModeClean, false},
+		{`{"draft_mode":3}`, "", true},
+		{`{"draft_mode":[]}`, "", true},
+	}
+	for _, tt := range tests {
+		var p Pipeline
+		err := json.Unmarshal([]byte(tt.body), &p)
+		if tt.wantErr {
+			assert.Error(t, err, tt.body)
+			continue
+		}
+		require.NoError(t, err, tt.body)
+		assert.Equal(t, tt.want, p.DraftMode, tt.body)
 	}
 }
 
