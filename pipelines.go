@@ -204,15 +204,18 @@ func (s *PipelinesService) bulk(ctx context.Context, ref DataviewRef, op, path s
 	return s.patch(ctx, ref, op, path, value, idempotent)
 }
 
-// SetAutoRun turns the pipeline's auto-run on or off. Setting a value is
-// idempotent, so a failed request is retried like a read. Auto-run and
-// draft mode are separate settings: turning auto-run off does not enter
-// draft mode.
+// SetAutoRun turns the pipeline's auto-run on or off. Auto-run and draft
+// mode are separate settings: turning auto-run off does not enter draft
+// mode.
+//
+// Turning it off is idempotent and retried like a read. Turning it on can
+// start the runs that waited for it, so a request that may have reached the
+// API is not repeated, and its failure is a [*PipelineCommandError].
 func (s *PipelinesService) SetAutoRun(ctx context.Context, ref DataviewRef, enabled bool) (*PipelineChange, error) {
 	if err := ref.validate(); err != nil {
 		return nil, err
 	}
-	return s.patch(ctx, ref, "SetAutoRun", "auto_run", enabled, true)
+	return s.patch(ctx, ref, "SetAutoRun", "auto_run", enabled, !enabled)
 }
 
 func (s *PipelinesService) patch(ctx context.Context, ref DataviewRef, op, path string, value any, idempotent bool) (*PipelineChange, error) {
