@@ -227,6 +227,11 @@ func TestEditPipeline_BadBodies(t *testing.T) {
 	assert.Equal(t, http.StatusBadRequest, a.status)
 	a = raw(t, s, "POST", dvPath(testRef)+pipelineSuffix+"/rerun", map[string]any{"from_sequence": -1})
 	assert.Equal(t, http.StatusBadRequest, a.status)
+	for _, mp := range [][2]string{{"DELETE", pipelineSuffix}, {"GET", pipelineSuffix + "/rerun"}, {"POST", pipelineSuffix + "/items"}, {"GET", draftSuffix}} {
+		assert.Equal(t, http.StatusMethodNotAllowed, raw(t, s, mp[0], dvPath(testRef)+mp[1], nil).status, mp)
+	}
+	assert.Equal(t, http.StatusUnauthorized, rawWith(t, s, "GET", dvPath(testRef)+pipelineSuffix, nil, nil).status)
+	assert.Equal(t, http.StatusNotFound, raw(t, s, "GET", "/workspaces/4/projects/7/datasets/121/dataviews/1/pipeline", nil).status)
 }
 
 func TestPipelineRun_MovesThroughTheStatesAsPolledOrAsTimePasses(t *testing.T) {
