@@ -457,3 +457,47 @@ func TestDraftMode_HeldChangesApplyInOrderOnSubmit(t *testing.T) {
 	assert.Equal(t, mammoth.JobStatusSuccess, s.Jobs()[0].Status, "it finishes with the run")
 	assert.Equal(t, mammoth.ExportStatusExecuted, s.Exports(testRef)[0].Status)
 }
+
+// TestPipelineRoutes_ConcurrentClients drives the new routes from many
+// goroutines at once (run it with -race): every answer is one the routes
+// document, and the draft ends in a state some transition leads to.
+func TestPipelineRoutes_ConcurrentClients(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	ids := s.SeedExports(testRef,
+		mammoth.ItemExportInfo{HandlerType: mammoth.HandlerTypeS3, TriggerType: mammoth.TriggerTypePipeline},
+		mammoth.ItemExportInfo{HandlerType: mammoth.HandlerTypeS3, TriggerType: mammoth.TriggerTypeNone})
+	bulk := map[string]any{"patches": []any{map[string]any{"op": "command", "path": "suspend", "value": map[string]any{"export_ids": ids}}}}
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 20 {
+				var a answer
+				switch (g + i) % 6 {
+				case 0:
+					a = draftOp(t, s, []string{"enter", "submit", "discard", "exit"}[i%4])
+				case 1:
+					a = raw(t, s, "POST", dvPath(testRef)+exportsSuffix, s3Spec(testRef))
+				case 2:
+					a = raw(t, s, "GET", dvPath(testRef)+pipelineSuffix+"?fields=__full", nil)
+				case 3:
+					a = raw(t, s, "POST", dvPath(testRef)+pipelineSuffix+"/rerun", nil)
+				case 4:
+					a = raw(t, s, "PATCH", dvPath(testRef)+pipelineSuffix, bulk)
+				case 5:
+					a = raw(t, s, "GET", dvPath(testRef)+pipelineSuffix+"/items?limit=3", nil)
+				}
+				if a.status != 200 && a.status != 201 && a.status != 202 && a.status != 400 {
+					t.Errorf("unexpected %d: %s", a.status, a.body)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	s.CompleteRuns()
+	p := s.Pipeline(testRef)
+	assert.True(t, p.Settled())
+	assert.True(t, p.DraftMode.IsKnown())
+}
