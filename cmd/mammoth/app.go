@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -27,6 +28,9 @@ type env struct {
 	// is an interactive terminal.
 	isTerminal func(stream any) bool
 	now        func() time.Time
+	// slowAfter is how long a request may go unanswered before a
+	// terminal is told (0: the default); tests shorten it.
+	slowAfter time.Duration
 }
 
 // osEnv is the environment of the running process.
@@ -172,6 +176,7 @@ func invoke(ctx context.Context, e *env, g *globals, cmd *command, args []string
 	// a failure to report, not a reader that went away.
 	withStdout := *e
 	withStdout.stdout = &stdoutWriter{w: e.stdout}
+	withStdout.stderr = &lockedWriter{w: e.stderr}
 	c := &call{env: &withStdout, out: &printer{w: withStdout.stdout, format: g.output}, demo: g.demo}
 	if cmd.multi {
 		if c.ids, err = parseIDs(cmd.argName, cmd.path(), pos); err != nil {
@@ -188,7 +193,12 @@ func invoke(ctx context.Context, e *env, g *globals, cmd *command, args []string
 	c.progress = !g.verbose && e.isTerminal(e.stderr)
 	if !cmd.offline {
 		var closeDemo func()
-		c.sizes = &lengthRecorder{base: http.DefaultTransport}
+		var transport http.RoundTripper = http.DefaultTransport
+		if c.progress {
+			after := cmp.Or(e.slowAfter, slowAfter)
+			transport = &slowNotice{base: transport, after: after, w: c.env.stderr}
+		}
+		c.sizes = &lengthRecorder{base: transport}
 		if c.client, closeDemo, err = connect(e, g, c.ref.WorkspaceID, c.sizes); err != nil {
 			return err
 		}

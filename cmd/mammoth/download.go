@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -65,6 +64,7 @@ func setupDownload(fs *flag.FlagSet) action {
 // beside it and renamed into place once complete.
 type outTarget struct {
 	path string // "" for stdout
+	dest string // where a .part file is renamed to: path, or the file a link at path leads to
 	w    io.Writer
 	file *os.File // the .part file or the device, if any
 	part bool
@@ -83,14 +83,22 @@ func openOut(path string, stdout io.Writer) (*outTarget, error) {
 	if strings.HasSuffix(path, string(filepath.Separator)) || strings.HasSuffix(path, "/") {
 		return nil, bad("names a directory; name a file, such as %s", filepath.Join(path, "data.csv"))
 	}
+	// A link is written through, as the shell's > would: the file it
+	// leads to is replaced, not the link.
+	dest := path
+	if fi, err := os.Lstat(path); err == nil && fi.Mode()&os.ModeSymlink != 0 {
+		if dest, err = filepath.EvalSymlinks(path); err != nil {
+			return nil, bad("is a symbolic link that leads to no file: %v", unwrapPath(err))
+		}
+	}
 	mode := os.FileMode(0o600)
-	switch fi, err := os.Stat(path); {
+	switch fi, err := os.Stat(dest); {
 	case err == nil && fi.IsDir():
 		return nil, bad("is a directory; name a file in it, such as %s", filepath.Join(path, "data.csv"))
 	case err == nil && !fi.Mode().IsRegular():
 		// A device or a named pipe is written in place: there is no
 		// renaming over it.
-		f, err := os.OpenFile(path, os.O_WRONLY, 0)
+		f, err := os.OpenFile(dest, os.O_WRONLY, 0)
 		if err != nil {
 			return nil, bad("cannot be written: %v", unwrapPath(err))
 		}
@@ -98,7 +106,7 @@ func openOut(path string, stdout io.Writer) (*outTarget, error) {
 	case err == nil:
 		// As the shell's > would, refuse a file that may not be written,
 		// though renaming over it would work.
-		f, err := os.OpenFile(path, os.O_WRONLY, 0)
+		f, err := os.OpenFile(dest, os.O_WRONLY, 0)
 		if err != nil {
 			return nil, bad("cannot be written: %v", unwrapPath(err))
 		}
@@ -107,14 +115,14 @@ func openOut(path string, stdout io.Writer) (*outTarget, error) {
 	case !errors.Is(err, os.ErrNotExist):
 		return nil, bad("%v", unwrapPath(err))
 	}
-	dir := filepath.Dir(path)
+	dir := filepath.Dir(dest)
 	switch fi, err := os.Stat(dir); {
 	case err != nil:
 		return nil, bad("the directory %s does not exist", dir)
 	case !fi.IsDir():
 		return nil, bad("%s is not a directory", dir)
 	}
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.part")
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(dest)+".*.part")
 	if err != nil {
 		return nil, bad("cannot write in %s: %v", dir, unwrapPath(err))
 	}
@@ -123,7 +131,7 @@ func openOut(path string, stdout io.Writer) (*outTarget, error) {
 		os.Remove(tmp.Name())
 		return nil, bad("%v", unwrapPath(err))
 	}
-	return &outTarget{path: path, w: tmp, file: tmp, part: true}, nil
+	return &outTarget{path: path, dest: dest, w: tmp, file: tmp, part: true}, nil
 }
 
 // finish closes the file, and renames a .part file into place if keep,
@@ -137,7 +145,7 @@ func (t *outTarget) finish(keep bool) error {
 		return err
 	}
 	if err == nil && keep {
-		if err = os.Rename(t.file.Name(), t.path); err == nil {
+		if err = os.Rename(t.file.Name(), t.dest); err == nil {
 			return nil
 		}
 	}
@@ -181,23 +189,6 @@ func downloadLabel(n, total int64, elapsed time.Duration) string {
 		return fmt.Sprintf("downloading %s of %s (%d%%) in %s", formatBytes(n), formatBytes(total), n*100/total, rate(n, elapsed))
 	}
 	return "downloading " + transferred(n, elapsed)
-}
-
-// lengthRecorder is a transport that notes the length of the last
-// successful GET answer. The file's answer is the last one before the
-// first byte of the CSV reaches the writer, which reads the length then:
-// the SDK streams the file without saying how long it is.
-type lengthRecorder struct {
-	base http.RoundTripper
-	last atomic.Int64
-}
-
-func (l *lengthRecorder) RoundTrip(req *http.Request) (*http.Response, error) {
-	resp, err := l.base.RoundTrip(req)
-	if err == nil && req.Method == http.MethodGet && resp.StatusCode == http.StatusOK {
-		l.last.Store(resp.ContentLength)
-	}
-	return resp, err
 }
 
 // countingWriter counts what goes through it, for the progress line, and

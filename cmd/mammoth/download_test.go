@@ -195,3 +195,31 @@ func TestClosedStdout_AnyCommandExits141Quietly(t *testing.T) {
 	assert.Equal(t, exitBrokenPipe, run(context.Background(), []string{"exports", "list", "--all", "--output", "jsonl"}, h.envFor(&closingWriter{limit: 10}, &stderr)))
 	assert.Empty(t, stderr.String())
 }
+
+func TestDownload_OutThroughASymlink(t *testing.T) {
+	t.Parallel()
+	if runtime.GOOS == "windows" {
+		t.Skip("symbolic links need privileges")
+	}
+	dir := t.TempDir()
+	real := filepath.Join(dir, "data", "sales.csv")
+	require.NoError(t, os.Mkdir(filepath.Dir(real), 0o755))
+	require.NoError(t, os.WriteFile(real, []byte("old"), 0o644))
+	link := filepath.Join(dir, "latest.csv")
+	require.NoError(t, os.Symlink(real, link))
+	h := newHarness(t)
+	r := h.run("exports download-csv --poll-interval 1ms --out " + link)
+	require.Zero(t, r.code, r.stderr)
+	fi, err := os.Lstat(link)
+	require.NoError(t, err)
+	assert.NotZero(t, fi.Mode()&os.ModeSymlink, "the link stays a link")
+	data, err := os.ReadFile(real)
+	require.NoError(t, err)
+	assert.Equal(t, demoCSV, string(data), "the file it leads to has the CSV")
+
+	dangling := filepath.Join(dir, "dangling.csv")
+	require.NoError(t, os.Symlink(filepath.Join(dir, "nowhere", "x.csv"), dangling))
+	r = h.run("exports download-csv --out " + dangling)
+	assert.Equal(t, exitUsage, r.code)
+	assert.Contains(t, r.stderr, "is a symbolic link that leads to no file")
+}

@@ -76,6 +76,10 @@ func subjectOf(cmd *command, c *call) subject {
 	if cmd.argName == "JOB_ID" {
 		return subject{fmt.Sprintf("job %d", c.id), "check the job id"}
 	}
+	if c.ref == (mammoth.DataviewRef{}) {
+		// A command that names no dataview.
+		return subject{"what '" + cmd.path() + "' asked for", "check the arguments"}
+	}
 	dv := fmt.Sprintf("workspace %d, project %d, dataset %d, dataview %d",
 		c.ref.WorkspaceID, c.ref.ProjectID, c.ref.DatasetID, c.ref.DataviewID)
 	check := "check --workspace, --project, --dataset and --dataview"

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/url"
 	"os"
 	"regexp"
 	"strconv"
@@ -115,10 +116,11 @@ func setupFakeServer(fs *flag.FlagSet) action {
 				srv.SetCSV(ref, csv)
 			}
 		}
-		if err := printFakeEnv(c, srv, refs); err != nil {
+		baseURL := clientURL(srv.URL())
+		if err := printFakeEnv(c, srv, baseURL, refs); err != nil {
 			return err
 		}
-		describeFake(c.env.stderr, srv, refs, counts, jobsText(jobDuration, jobPolls))
+		describeFake(c.env.stderr, baseURL, l.Addr(), refs, counts, jobsText(jobDuration, jobPolls))
 		<-ctx.Done()
 		fmt.Fprintln(c.env.stderr, "mammoth fake-server: stopped")
 		return nil
@@ -142,9 +144,9 @@ type fakeDataview struct {
 
 // printFakeEnv writes to stdout the environment that points a client at
 // srv: shell lines, or with --output json one object.
-func printFakeEnv(c *call, srv *mammothtest.Server, refs []mammoth.DataviewRef) error {
+func printFakeEnv(c *call, srv *mammothtest.Server, baseURL string, refs []mammoth.DataviewRef) error {
 	if c.out.format.isJSON() {
-		v := fakeEnv{BaseURL: srv.URL(), APIKey: srv.APIKey(), APISecret: srv.APISecret()}
+		v := fakeEnv{BaseURL: baseURL, APIKey: srv.APIKey(), APISecret: srv.APISecret()}
 		for _, r := range refs {
 			v.Dataviews = append(v.Dataviews, fakeDataview(r))
 		}
@@ -153,7 +155,7 @@ func printFakeEnv(c *call, srv *mammothtest.Server, refs []mammoth.DataviewRef) 
 	first := refs[0]
 	var b strings.Builder
 	for _, kv := range [][2]string{
-		{"MAMMOTH_BASE_URL", srv.URL()},
+		{"MAMMOTH_BASE_URL", baseURL},
 		{"MAMMOTH_API_KEY", srv.APIKey()},
 		{"MAMMOTH_API_SECRET", srv.APISecret()},
 		{"MAMMOTH_WORKSPACE_ID", strconv.Itoa(first.WorkspaceID)},
@@ -168,8 +170,12 @@ func printFakeEnv(c *call, srv *mammothtest.Server, refs []mammoth.DataviewRef) 
 }
 
 // describeFake tells the person who started it what srv serves.
-func describeFake(w io.Writer, srv *mammothtest.Server, refs []mammoth.DataviewRef, counts []int, jobs string) {
-	fmt.Fprintf(w, "mammoth fake-server: serving a fake Mammoth API at %s\n", srv.URL())
+func describeFake(w io.Writer, baseURL string, addr net.Addr, refs []mammoth.DataviewRef, counts []int, jobs string) {
+	fmt.Fprintf(w, "mammoth fake-server: serving a fake Mammoth API at %s", baseURL)
+	if tcp, ok := addr.(*net.TCPAddr); ok && tcp.IP.IsUnspecified() {
+		fmt.Fprintf(w, " (listening on %s)", addr)
+	}
+	fmt.Fprintln(w)
 	for i, r := range refs {
 		fmt.Fprintf(w, "  dataview --workspace %d --project %d --dataset %d --dataview %d: %d exports\n",
 			r.WorkspaceID, r.ProjectID, r.DatasetID, r.DataviewID, counts[i])
@@ -199,6 +205,20 @@ func jobsText(d time.Duration, polls optional[int]) string {
 		text = "jobs take " + d.String() + " and " + strings.TrimPrefix(text, "jobs ")
 	}
 	return text
+}
+
+// clientURL is the base URL a client on this machine uses: the
+// listener's, with the loopback address for one listening on every
+// address (":8080"), which is no address to connect to.
+func clientURL(base string) string {
+	u, err := url.Parse(base)
+	if err != nil {
+		return base
+	}
+	if ip := net.ParseIP(u.Hostname()); ip != nil && ip.IsUnspecified() {
+		u.Host = net.JoinHostPort("127.0.0.1", u.Port())
+	}
+	return u.String()
 }
 
 // readExports reads a JSON array of exports from a file.

@@ -139,6 +139,18 @@ func TestFakeServer_JobDuration(t *testing.T) {
 	assert.Contains(t, r.stdout, "processing")
 }
 
+func TestFakeServer_OnEveryAddressPrintsALoopbackURL(t *testing.T) {
+	t.Parallel()
+	out, stderr := startFakeServer(t, "--addr", ":0")
+	vars := envLines(t, out)
+	assert.Regexp(t, `^http://127\.0\.0\.1:\d+/api/v2$`, vars["MAMMOTH_BASE_URL"])
+	assert.Regexp(t, `at http://127\.0\.0\.1:\d+/api/v2 \(listening on (\[::\]|0\.0\.0\.0):\d+\)\n`, stderr.String())
+	r := (&harness{t: t, env: vars}).run("exports list")
+	assert.Zero(t, r.code, r.stderr)
+	assert.Equal(t, "http://[::1]:80/api/v2", clientURL("http://[::1]:80/api/v2"), "a loopback address stays")
+	assert.Equal(t, "http://127.0.0.1:80/api/v2", clientURL("http://0.0.0.0:80/api/v2"))
+}
+
 func TestFakeServer_SaysHowJobsEnd(t *testing.T) {
 	t.Parallel()
 	set := func(n int) optional[int] { return optional[int]{v: n, set: true} }

@@ -17,7 +17,13 @@ type group struct {
 }
 
 // groups is every command group, in the order help lists them. A new
-// group is one line here, with its commands in a file of their own.
+// group is one line here, with its commands in a file of their own:
+//
+//	{name: "pipeline", ids: dataviewIDs, commands: pipelineCommands},
+//
+// ids gives its commands the id flags they take (dataviewIDs, workspaceID,
+// or nil for none). Help, completion, error messages and the tests that
+// run every command (TestHelp_EveryCommand) find the new commands here.
 var groups = []group{
 	{name: "exports", ids: dataviewIDs, commands: exportsCommands},
 	{name: "jobs", ids: workspaceID, commands: jobsCommands},

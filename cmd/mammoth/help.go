@@ -47,7 +47,8 @@ Environment:
 
 Output:
   Results go to stdout. Progress (a spinner while a job runs, bytes and rate
-  while a download streams) goes to stderr, and only when stderr is a terminal.
+  while a download streams, a line when an answer is 5s late) goes to stderr,
+  and only when stderr is a terminal.
   Secrets in target properties are shown as [REDACTED].
 
 Errors:
@@ -68,7 +69,7 @@ Exit codes:
   7    rate limited (429), API unavailable (502, 503, 504) or network failure,
        after retries
   124  --timeout ran out
-  130  interrupted (Ctrl-C); 143 for SIGTERM
+  130  interrupted (Ctrl-C); 143 for SIGTERM, 129 for SIGHUP
   141  stdout was closed (as by "| head"); nothing is printed
 `
 

@@ -1,7 +1,8 @@
 // Command mammoth lists, adds, runs, suspends, restores, deletes and
 // downloads the exports of Mammoth Analytics dataview pipelines, and waits
 // for the jobs that carry them out. It is a thin layer over the
-// github.com/mammoth-io/mammoth-go SDK.
+// github.com/mammoth-io/mammoth-go SDK. "mammoth fake-server" runs the
+// SDK's fake of the API, for scripts and for tests in any language.
 //
 // Install it with
 //
@@ -24,7 +25,8 @@ import (
 
 func main() {
 	sigs := make(chan os.Signal, 4)
-	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	// A closed terminal (SIGHUP) also leaves time to clean up.
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	// With SIGPIPE watched, a write to a closed stdout fails with EPIPE
 	// instead of killing the process, so that a download piped into
 	// "head" still deletes its temporary export.

@@ -32,8 +32,8 @@ func (i interrupted) exitCode() int {
 }
 
 // stopped explains why ctx ended early, if it did: a signal (or another
-// cancellation, which counts as Ctrl-C) or --timeout. what says what was
-// going on, for the timeout's message.
+// cancellation, which counts as Ctrl-C) or --timeout. Callers add what
+// was going on.
 func stopped(ctx context.Context) *cliError {
 	if ctx.Err() == nil {
 		return nil

@@ -139,6 +139,18 @@ func TestSignals_FirstCancelsLaterOnesAreReported(t *testing.T) {
 	stop()
 }
 
+func TestSignals_ExitStatusIs128PlusTheSignal(t *testing.T) {
+	t.Parallel()
+	for sig, code := range map[os.Signal]int{syscall.SIGINT: 130, syscall.SIGTERM: 143, syscall.SIGHUP: 129} {
+		sigs := make(chan os.Signal, 1)
+		ctx, stop := signalContext(context.Background(), sigs, &syncBuffer{})
+		sigs <- sig
+		<-ctx.Done()
+		assert.Equal(t, code, stopped(ctx).code, sig)
+		stop()
+	}
+}
+
 func TestSignals_StopBeforeAnySignal(t *testing.T) {
 	t.Parallel()
 	ctx, stop := signalContext(context.Background(), make(chan os.Signal), &syncBuffer{})
@@ -285,4 +297,24 @@ func TestClassify_ANetworkEPIPEIsNotAClosedStdout(t *testing.T) {
 	ce = classify(context.Background(), fmt.Errorf("copying: %w", &stdoutClosed{syscall.EPIPE}), subject{})
 	assert.Equal(t, exitBrokenPipe, ce.code)
 	assert.True(t, ce.quiet)
+}
+
+func TestSlowAnswer_SaidOnATerminal(t *testing.T) {
+	t.Parallel()
+	for _, terminal := range []bool{true, false} {
+		h := newHarness(t)
+		h.srv.InjectFault(mammothtest.Fault{Route: mammothtest.RouteGetExport, Delay: time.Second})
+		var stdout, stderr syncBuffer
+		e := h.envFor(&stdout, &stderr)
+		e.isTerminal = func(s any) bool { return terminal && s == &stderr }
+		e.slowAfter = 10 * time.Millisecond
+		require.Zero(t, run(context.Background(), []string{"exports", "get", "101"}, e), stderr.String())
+		notice := "\r\x1b[Kmammoth: still waiting for an answer to GET /api/v2/workspaces/4/projects/4/datasets/121/dataviews/2311/pipeline/exports/101 after 10ms; --timeout sets a limit\n"
+		if terminal {
+			assert.Equal(t, notice, stderr.String())
+		} else {
+			assert.Empty(t, stderr.String())
+		}
+		assert.Contains(t, stdout.String(), "daily_sales.csv")
+	}
 }
