@@ -111,7 +111,7 @@ func (s *JobsService) GetJobs(ctx context.Context, jobIDs []int) ([]*Job, error)
 // max(PollInterval, 2s), and they never pass MaxPollInterval. So the time
 // between a job's end and the wait returning stays within max(250ms,
 // PollInterval, 10% of the time waited), jobs of up to a minute are seen
-// sooner than a fixed 2s poll sees them, and long jobs cost few polls: a
+// no later than a fixed 2s poll sees them, and long jobs cost few polls: a
 // job of a minute about 54, one of ten minutes about 94 (a fixed 2s poll:
 // 31 and 301). The time waited is the sum of the intervals, without the
 // time the polls themselves take. To poll at a fixed interval, set

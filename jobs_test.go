@@ -225,7 +225,9 @@ func TestWaitForJob_TimeoutOption(t *testing.T) {
 	f.client.sleepFn = nil
 	_, err := f.client.Jobs.WaitForJob(context.Background(), 5, &WaitOptions{PollInterval: time.Hour, Timeout: 30 * time.Millisecond})
 	assert.ErrorIs(t, err, context.DeadlineExceeded)
-	assert.EqualValues(t, 1, polls.Load())
+	// On a loaded machine the first poll itself may outlast 30ms; a second
+	// one, an hour later, never comes.
+	assert.LessOrEqual(t, polls.Load(), int64(1))
 }
 
 func TestWaitForJob_Cancelled(t *testing.T) {

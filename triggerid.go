@@ -51,8 +51,8 @@ func positiveID(raw json.RawMessage) (int, bool) {
 // job that is still processing.
 //
 // For such an add, wait for the job: [Job.TriggerID] of the finished job
-// is the export's id for an S3 export. For other handlers the API never
-// sends it; find the export by what makes it unique in the dataview (its
+// is the export's id for an S3 export. For other handlers the API's
+// documents show no trigger_id in the job; find the export by what makes it unique in the dataview (its
 // handler type and target properties, such as an S3 export's file name or
 // a dataset export's DS_NAME) with [ExportsService.AllExports], the highest
 // id winning if there are several.
