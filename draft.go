@@ -19,13 +19,6 @@ const (
 	DraftExit    DraftOperation = "exit"
 )
 
-// Draft mode holds changes to a dataview's pipeline (adding, editing and
-// deleting exports) without applying them, until they are submitted or
-// discarded. Whether a dataview is in draft mode is the API's state, read
-// with [PipelinesService.GetPipeline] (Pipeline.DraftMode): the client keeps
-// no flag of its own, so another process, or a crash between entering and
-// submitting, cannot mislead it.
-
 // DraftCommand sends one draft operation and returns the draft mode the API
 // answers with. None of them is idempotent: a command that may have reached
 // the API is not repeated, and its failure is a [*PipelineCommandError]
@@ -86,7 +79,8 @@ func (s *PipelinesService) ExitDraft(ctx context.Context, ref DataviewRef) (Draf
 // pipeline, its DraftMode set to the mode after leaving.
 //
 // A pipeline that settles in error still leaves draft mode (its changes are
-// submitted) and is reported as a [*PipelineFailedError]. When the wait
+// submitted) and is reported as a [*PipelineFailedError], whose Pipeline
+// has the mode after leaving. When the wait
 // itself fails (the context or opts.Timeout ran out, the pipeline could not
 // be read), the dataview is left in draft mode with its changes submitted,
 // and the error says so: wait again and call [PipelinesService.ExitDraft].
@@ -99,7 +93,10 @@ func (s *PipelinesService) SubmitDraft(ctx context.Context, ref DataviewRef, opt
 	}
 	p, waitErr := s.WaitForPipeline(ctx, ref, opts)
 	var failed *PipelineFailedError
-	if waitErr != nil && !errors.As(waitErr, &failed) {
+	switch {
+	case errors.As(waitErr, &failed):
+		p = failed.Pipeline
+	case waitErr != nil:
 		return nil, fmt.Errorf("mammoth: SubmitDraft: the changes were submitted, but waiting for the pipeline failed, so dataview %d is still in draft mode: %w", ref.DataviewID, waitErr)
 	}
 	mode, err := s.draftCommand(ctx, ref, "SubmitDraft", DraftExit)
@@ -107,7 +104,10 @@ func (s *PipelinesService) SubmitDraft(ctx context.Context, ref DataviewRef, opt
 		return nil, errors.Join(err, waitErr)
 	}
 	p.DraftMode = mode
-	return p, waitErr
+	if waitErr != nil {
+		return nil, waitErr
+	}
+	return p, nil
 }
 
 // DiscardDraft drops the changes held in the dataview's draft, leaves draft
@@ -134,7 +134,11 @@ const draftCleanupTimeout = 30 * time.Second
 // left open is not hidden. If fn panics, the draft is discarded and the
 // panic goes on with its own value. The discard runs even when ctx is done,
 // within 30 seconds, so that a cancelled caller does not leave the draft
-// open. When entering fails, fn does not run.
+// open. When entering fails, fn does not run. When the submit fails, the
+// draft is not discarded (it may have been submitted, and fn's changes are
+// not thrown away behind the caller's back): the error, a
+// [*PipelineCommandError] for a failed submit or exit, says what state the
+// dataview was left in.
 func (s *PipelinesService) InDraft(ctx context.Context, ref DataviewRef, fn func(ctx context.Context) error, opts *WaitOptions) (err error) {
 	if fn == nil {
 		return &ValidationError{Field: "fn", Reason: "must not be nil"}

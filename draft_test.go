@@ -108,8 +108,9 @@ func TestSubmitDraft_FailedPipelineStillExits(t *testing.T) {
 	p, err := f.client.Pipelines.SubmitDraft(context.Background(), testRef, nil)
 	var pf *PipelineFailedError
 	require.ErrorAs(t, err, &pf)
+	assert.Nil(t, p)
 	assert.Equal(t, PipelineExecutionRuntimeError, pf.ExecutionState)
-	assert.Equal(t, DraftModeOff, p.DraftMode)
+	assert.Equal(t, DraftModeOff, pf.Pipeline.DraftMode, "left draft mode")
 	assert.Equal(t, []string{submitReq, pollReq, exitReq}, d.requests())
 }
 
@@ -292,10 +293,14 @@ func TestBulkCommands_RetryRules(t *testing.T) {
 			_, err := s.SuspendExports(context.Background(), testRef, []int{1})
 			return err
 		}, 3, false},
-		{"auto-run is idempotent", func(s *PipelinesService) error {
-			_, err := s.SetAutoRun(context.Background(), testRef, true)
+		{"auto-run off is idempotent", func(s *PipelinesService) error {
+			_, err := s.SetAutoRun(context.Background(), testRef, false)
 			return err
 		}, 3, false},
+		{"auto-run on is not", func(s *PipelinesService) error {
+			_, err := s.SetAutoRun(context.Background(), testRef, true)
+			return err
+		}, 1, true},
 		{"restore is not", func(s *PipelinesService) error {
 			_, err := s.RestoreExports(context.Background(), testRef, []int{1})
 			return err

@@ -240,13 +240,19 @@ func (s *ExportsService) AllExports(ctx context.Context, ref DataviewRef, opts *
 // export for export. (A page that merely overlaps the one before, as when
 // an export moved between the two requests, is not an error.)
 func checkPageOffset(page *PipelineExportsPaginated, offset int, prev []*ItemExportInfo) error {
+	return checkPage("AllExports", page.Offset, offset, page.Exports, prev)
+}
+
+// checkPage is checkPageOffset for a page of any list: the page answers
+// the offset asked for, and is not the page before it again.
+func checkPage[T any](op string, pageOffset *int, offset int, items, prev []T) error {
 	fail := func(msg string) error {
-		return &DecodeError{Operation: "AllExports", StatusCode: http.StatusOK, Err: errors.New(msg)}
+		return &DecodeError{Operation: op, StatusCode: http.StatusOK, Err: errors.New(msg)}
 	}
-	if page.Offset != nil && *page.Offset != offset {
-		return fail("asked for the page at offset " + strconv.Itoa(offset) + ", got the one at " + strconv.Itoa(*page.Offset))
+	if pageOffset != nil && *pageOffset != offset {
+		return fail("asked for the page at offset " + strconv.Itoa(offset) + ", got the one at " + strconv.Itoa(*pageOffset))
 	}
-	if len(prev) > 0 && len(page.Exports) == len(prev) && reflect.DeepEqual(page.Exports, prev) {
+	if len(prev) > 0 && len(items) == len(prev) && reflect.DeepEqual(items, prev) {
 		return fail("the page at offset " + strconv.Itoa(offset) + " repeats the page before it: the server ignores the offset")
 	}
 	return nil

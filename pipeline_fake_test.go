@@ -13,7 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-var fastPipelineWait = &mammoth.WaitOptions{PollInterval: time.Millisecond}
+var pipeWait = &mammoth.WaitOptions{PollInterval: time.Millisecond}
 
 func exportIDs(srv *mammothtest.Server, ref mammoth.DataviewRef) []int {
 	var ids []int
@@ -47,7 +47,7 @@ func TestDraft_EnterAddListSubmit_TheExportGoesLiveAndItsJobRuns(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, mammoth.DraftModeDirty, p.DraftMode)
 
-	p, err = client.Pipelines.SubmitDraft(ctx, ref, fastPipelineWait)
+	p, err = client.Pipelines.SubmitDraft(ctx, ref, pipeWait)
 	require.NoError(t, err)
 	assert.True(t, p.Settled())
 	assert.Equal(t, mammoth.DraftModeOff, p.DraftMode)
@@ -128,7 +128,7 @@ func TestDraft_EditsAreHeldAndAnswered200(t *testing.T) {
 	exp, _ := srv.Export(ref, ids[0])
 	assert.Equal(t, mammoth.ExportStatusAdded, exp.Status, "not applied yet")
 
-	_, err = client.Pipelines.SubmitDraft(ctx, ref, fastPipelineWait)
+	_, err = client.Pipelines.SubmitDraft(ctx, ref, pipeWait)
 	require.NoError(t, err)
 	exp, _ = srv.Export(ref, ids[0])
 	assert.Equal(t, mammoth.ExportStatusSuspended, exp.Status)
@@ -168,7 +168,7 @@ func TestDraft_ASecondClientSeesTheDraftTheFirstEntered(t *testing.T) {
 	// A "crashed" first client: a fresh client submits the draft.
 	third, err := mammoth.NewClient(srv.APIKey(), srv.APISecret(), mammoth.WithBaseURL(srv.URL()))
 	require.NoError(t, err)
-	_, err = third.Pipelines.SubmitDraft(ctx, ref, fastPipelineWait)
+	_, err = third.Pipelines.SubmitDraft(ctx, ref, pipeWait)
 	require.NoError(t, err)
 	assert.Len(t, srv.Exports(ref), 1)
 	p, err = first.Pipelines.GetPipeline(ctx, ref, nil)
@@ -248,7 +248,7 @@ func TestSubmitDraft_LostAnswerIsNotRepeatedAndShowsTheDraftSubmitted(t *testing
 	_, err = client.Exports.CreateS3Export(ctx, ref, &mammoth.S3ExportRequest{File: "a.csv"})
 	require.NoError(t, err)
 	srv.InjectFault(mammothtest.Fault{Route: mammothtest.RouteDraftCommand, Reset: true, AfterHandling: true})
-	_, err = client.Pipelines.SubmitDraft(ctx, ref, fastPipelineWait)
+	_, err = client.Pipelines.SubmitDraft(ctx, ref, pipeWait)
 	var ce *mammoth.PipelineCommandError
 	require.ErrorAs(t, err, &ce)
 	var te *mammoth.TransportError
@@ -268,7 +268,7 @@ func TestRunPipeline_AgainstTheFake(t *testing.T) {
 	job, err := client.Pipelines.RunPipeline(ctx, ref, &mammoth.RunPipelineOptions{FromSequence: mammoth.Ptr(2)})
 	require.NoError(t, err)
 	assert.Equal(t, mammoth.JobStatusProcessing, job.Status)
-	p, err := client.Pipelines.WaitForPipeline(ctx, ref, fastPipelineWait)
+	p, err := client.Pipelines.WaitForPipeline(ctx, ref, pipeWait)
 	require.NoError(t, err)
 	assert.Equal(t, mammoth.PipelineExecutionIdle, p.ExecutionState)
 	assert.Equal(t, mammoth.ExportStatusExecuted, srv.Exports(ref)[0].Status)
@@ -279,7 +279,7 @@ func TestRunPipeline_AgainstTheFake(t *testing.T) {
 	srv.FailNextRun(ref)
 	_, err = client.Pipelines.RunPipeline(ctx, ref, nil)
 	require.NoError(t, err)
-	_, err = client.Pipelines.WaitForPipeline(ctx, ref, fastPipelineWait)
+	_, err = client.Pipelines.WaitForPipeline(ctx, ref, pipeWait)
 	var pf *mammoth.PipelineFailedError
 	require.ErrorAs(t, err, &pf)
 	assert.Equal(t, mammoth.PipelineExecutionRuntimeError, pf.ExecutionState)
@@ -324,7 +324,7 @@ func TestBulkCommands_AgainstTheFake(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, mammoth.ExportStatusDeleted, change.Exports[0].Status)
 	assert.Len(t, srv.Exports(ref), 3)
-	_, err = client.Pipelines.SubmitDraft(ctx, ref, fastPipelineWait)
+	_, err = client.Pipelines.SubmitDraft(ctx, ref, pipeWait)
 	require.NoError(t, err)
 	assert.Equal(t, []int{ids[0]}, exportIDs(srv, ref))
 

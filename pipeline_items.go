@@ -176,8 +176,14 @@ func (s *PipelinesService) AllItems(ctx context.Context, ref DataviewRef, opts *
 		}
 		pageOpts := o
 		pageOpts.Limit = &limit
+		var prev []*PipelineItem
 		for {
 			page, err := s.ListItems(ctx, ref, &pageOpts)
+			if err == nil {
+				// A server that ignores the offset would repeat a full
+				// page for ever.
+				err = checkPage("AllItems", page.Offset, pageOpts.Offset, page.Items, prev)
+			}
 			if err != nil {
 				yield(nil, err)
 				return
@@ -195,6 +201,7 @@ func (s *PipelinesService) AllItems(ctx context.Context, ref DataviewRef, opts *
 				return
 			}
 			pageOpts.Offset += len(page.Items)
+			prev = page.Items
 		}
 	}
 }

@@ -102,3 +102,33 @@ func TestAllItems_PagesByOffsetAndStopsWhenTheLoopBreaks(t *testing.T) {
 		require.ErrorAs(t, err, &ve)
 	}
 }
+
+func TestAllItems_AServerThatIgnoresTheOffsetEndsTheWalk(t *testing.T) {
+	t.Parallel()
+	for name, body := range map[string]string{
+		"same page":    `{"next":"","items":[{"id":1},{"id":2}]}`,
+		"wrong offset": `{"offset":0,"next":"","items":[{"id":1},{"id":2}]}`,
+	} {
+		f := setup(t)
+		var requests int
+		f.dataview("GET", "/pipeline/items", func(w http.ResponseWriter, r *http.Request) {
+			requests++
+			writeJSON(w, 200, body)
+		})
+		var got int
+		var last error
+		for it, err := range f.client.Pipelines.AllItems(context.Background(), testRef, &ListItemsOptions{Limit: Ptr(2)}) {
+			if err != nil {
+				last = err
+				break
+			}
+			_ = it
+			got++
+		}
+		var de *DecodeError
+		require.ErrorAs(t, last, &de, name)
+		assert.Equal(t, "AllItems", de.Operation)
+		assert.Equal(t, 2, got, name)
+		assert.Equal(t, 2, requests, name)
+	}
+}

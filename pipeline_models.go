@@ -103,7 +103,9 @@ type Pipeline struct {
 	// StagedTaskIDs are the tasks waiting to run.
 	StagedTaskIDs []int `json:"staged_task_ids,omitempty"`
 	// DraftMode is the dataview's draft mode; "" (off) when the API sent
-	// none.
+	// none. The older forms some servers send (an object with "active" or
+	// "is_draft", or a top-level is_draft or in_draft_mode boolean) read as
+	// clean or off, since they do not say whether changes are held.
 	DraftMode DraftMode `json:"draft_mode,omitempty"`
 	// AutoRun says whether changes run the pipeline by themselves. The API
 	// declares a boolean but has been seen to send "True" or "False"; both
@@ -144,7 +146,11 @@ func (p *Pipeline) UnmarshalJSON(data []byte) error {
 	type plain Pipeline
 	var w struct {
 		plain
-		AutoRun json.RawMessage `json:"auto_run"`
+		AutoRun     json.RawMessage `json:"auto_run"`
+		DraftMode   json.RawMessage `json:"draft_mode"`
+		Draft       json.RawMessage `json:"draft"`
+		IsDraft     *bool           `json:"is_draft"`
+		InDraftMode *bool           `json:"in_draft_mode"`
 	}
 	if err := json.Unmarshal(data, &w); err != nil {
 		return err
@@ -155,7 +161,63 @@ func (p *Pipeline) UnmarshalJSON(data []byte) error {
 		return fmt.Errorf("mammoth: pipeline auto_run: %w", err)
 	}
 	p.AutoRun = autoRun
+	if p.DraftMode, err = decodeDraftMode(w.DraftMode, w.Draft, w.IsDraft, w.InDraftMode); err != nil {
+		return fmt.Errorf("mammoth: pipeline draft_mode: %w", err)
+	}
 	return nil
+}
+
+// decodeDraftMode reads draft_mode as the API documents it, a string, or in
+// the older forms one of its clients still accepts: draft_mode or draft as
+// an object with a boolean "active" or "is_draft", or a top-level boolean
+// is_draft or in_draft_mode. Those say only whether a draft is open, not
+// whether it holds changes, so they read as clean or off.
+func decodeDraftMode(mode, draft json.RawMessage, isDraft, inDraftMode *bool) (DraftMode, error) {
+	fromBool := func(b bool) DraftMode {
+		if b {
+			return DraftModeClean
+		}
+		return DraftModeOff
+	}
+	for _, raw := range []json.RawMessage{mode, draft} {
+		raw = bytes.TrimSpace(raw)
+		switch {
+		case len(raw) == 0 || string(raw) == "null":
+			continue
+		case raw[0] == '"':
+			var s string
+			if err := json.Unmarshal(raw, &s); err != nil {
+				return "", err
+			}
+			return DraftMode(s), nil
+		case raw[0] == '{':
+			var legacy struct {
+				Active  *bool `json:"active"`
+				IsDraft *bool `json:"is_draft"`
+			}
+			if err := json.Unmarshal(raw, &legacy); err != nil {
+				return "", err
+			}
+			switch {
+			case legacy.Active != nil:
+				return fromBool(*legacy.Active), nil
+			case legacy.IsDraft != nil:
+				return fromBool(*legacy.IsDraft), nil
+			}
+			return "", nil
+		case string(raw) == "true" || string(raw) == "false":
+			return fromBool(string(raw) == "true"), nil
+		default:
+			return "", fmt.Errorf("%s is not a draft mode", raw)
+		}
+	}
+	switch {
+	case isDraft != nil:
+		return fromBool(*isDraft), nil
+	case inDraftMode != nil:
+		return fromBool(*inDraftMode), nil
+	}
+	return "", nil
 }
 
 // decodeLooseBool reads a JSON boolean, null, or a string holding a
@@ -296,6 +358,9 @@ func decodePipelineChange(op string, resp *response, raw json.RawMessage) (*Pipe
 		return nil, &DecodeError{Operation: op, StatusCode: resp.StatusCode, Err: err}
 	}
 	raw = bytes.TrimSpace(raw)
+	if raw[0] == '[' && resp.StatusCode == 202 {
+		return fail(errors.New(`202 response is a list, not {"job": ...}`))
+	}
 	if raw[0] == '[' {
 		var list []PipelineExportsModificationResp
 		if err := json.Unmarshal(raw, &list); err != nil {

@@ -14,6 +14,13 @@ import (
 // runs, draft mode and commands on several exports at once. Get it from
 // [Client].Pipelines.
 //
+// Draft mode holds changes to a dataview's exports (adds, edits, deletes)
+// without applying them, until they are submitted or discarded. Whether a
+// dataview is in draft mode is the API's state, read with
+// [PipelinesService.GetPipeline] (Pipeline.DraftMode): the client keeps no
+// flag of its own, so another process, or a crash between entering and
+// submitting, cannot mislead it.
+//
 // Reading the pipeline is retried like any other read. Running it, the
 // draft commands and the bulk commands that can start work are not
 // idempotent: one that may have reached the API is never sent again, and
@@ -81,7 +88,8 @@ func (s *PipelinesService) RunPipeline(ctx context.Context, ref DataviewRef, opt
 	}
 	job, err := decodeJob(raw)
 	if err != nil {
-		return nil, &DecodeError{Operation: "RunPipeline", StatusCode: resp.StatusCode, Err: err}
+		// The API acted on the rerun; say so as for any other failure.
+		return nil, s.commandError(ctx, ref, "RunPipeline", "rerun", &DecodeError{Operation: "RunPipeline", StatusCode: resp.StatusCode, Err: err})
 	}
 	return job, nil
 }
@@ -118,7 +126,7 @@ func (s *PipelinesService) WaitForPipeline(ctx context.Context, ref DataviewRef,
 		}
 		if p.Settled() {
 			if p.Failed() {
-				return p, &PipelineFailedError{State: p.State, ExecutionState: p.ExecutionState, Pipeline: p}
+				return nil, &PipelineFailedError{State: p.State, ExecutionState: p.ExecutionState, Pipeline: p}
 			}
 			return p, nil
 		}
@@ -196,15 +204,18 @@ func (s *PipelinesService) bulk(ctx context.Context, ref DataviewRef, op, path s
 	return s.patch(ctx, ref, op, path, value, idempotent)
 }
 
-// SetAutoRun turns the pipeline's auto-run on or off. Setting a value is
-// idempotent, so a failed request is retried like a read. Auto-run and
-// draft mode are separate settings: turning auto-run off does not enter
-// draft mode.
+// SetAutoRun turns the pipeline's auto-run on or off. Auto-run and draft
+// mode are separate settings: turning auto-run off does not enter draft
+// mode.
+//
+// Turning it off is idempotent and retried like a read. Turning it on can
+// start the runs that waited for it, so a request that may have reached the
+// API is not repeated, and its failure is a [*PipelineCommandError].
 func (s *PipelinesService) SetAutoRun(ctx context.Context, ref DataviewRef, enabled bool) (*PipelineChange, error) {
 	if err := ref.validate(); err != nil {
 		return nil, err
 	}
-	return s.patch(ctx, ref, "SetAutoRun", "auto_run", enabled, true)
+	return s.patch(ctx, ref, "SetAutoRun", "auto_run", enabled, !enabled)
 }
 
 func (s *PipelinesService) patch(ctx context.Context, ref DataviewRef, op, path string, value any, idempotent bool) (*PipelineChange, error) {
@@ -221,7 +232,11 @@ func (s *PipelinesService) patch(ctx context.Context, ref DataviewRef, op, path 
 		}
 		return nil, s.commandError(ctx, ref, op, path, err)
 	}
-	return decodePipelineChange(op, resp, raw)
+	change, err := decodePipelineChange(op, resp, raw)
+	if err != nil && !idempotent {
+		return nil, s.commandError(ctx, ref, op, path, err)
+	}
+	return change, err
 }
 
 // PipelineCommandError reports a pipeline command (a run, a draft command,
@@ -244,7 +259,8 @@ type PipelineCommandError struct {
 	MayHaveActed bool
 	// After is the pipeline as read right after the failure (its DraftMode
 	// says whether the dataview is in draft mode), or nil when it could not
-	// be read; AfterErr then says why.
+	// be read; AfterErr then says why. It is read even when the caller's
+	// context is done, within 10 seconds: that is when it matters most.
 	After    *Pipeline
 	AfterErr error
 	// Err is the failure.

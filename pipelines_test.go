@@ -2,6 +2,7 @@ package mammoth
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"sync/atomic"
@@ -99,6 +100,38 @@ func TestGetPipeline_AutoRunForms(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, tt.want, p.AutoRun)
 		})
+	}
+}
+
+func TestGetPipeline_DraftModeForms(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		body    string
+		want    DraftMode
+		wantErr bool
+	}{
+		{`{"draft_mode":"dirty"}`, DraftModeDirty, false},
+		{`{"draft_mode":"someday"}`, "someday", false},
+		{`{"draft_mode":null}`, "", false},
+		{`{"draft_mode":{"active":true}}`, DraftModeClean, false},
+		{`{"draft_mode":{"is_draft":false}}`, DraftModeOff, false},
+		{`{"draft":{"active":true}}`, DraftModeClean, false},
+		{`{"is_draft":true}`, DraftModeClean, false},
+		{`{"in_draft_mode":false}`, DraftModeOff, false},
+		{`{"draft_mode":"clean","is_draft":false}`, DraftModeClean, false},
+		{`{"draft_mode":true}`, DraftModeClean, false},
+		{`{"draft_mode":3}`, "", true},
+		{`{"draft_mode":[]}`, "", true},
+	}
+	for _, tt := range tests {
+		var p Pipeline
+		err := json.Unmarshal([]byte(tt.body), &p)
+		if tt.wantErr {
+			assert.Error(t, err, tt.body)
+			continue
+		}
+		require.NoError(t, err, tt.body)
+		assert.Equal(t, tt.want, p.DraftMode, tt.body)
 	}
 }
 
@@ -413,6 +446,7 @@ func TestPipelineChange_AnswerShapes(t *testing.T) {
 			want: &PipelineChange{Job: &Job{ID: 44, Status: JobStatusProcessing}}, jobID: 44},
 		{name: "other object", status: 200, body: `{"something":1}`, want: &PipelineChange{}},
 		{name: "202 without job", status: 202, body: `{"auto_run":true}`, wantErr: `202 response has no "job"`},
+		{name: "202 list", status: 202, body: `[{"trigger_id":1}]`, wantErr: `202 response is a list`},
 		{name: "malformed array", status: 200, body: `[{"trigger_id":"x"}]`, wantErr: "decoding 200 response"},
 		{name: "bad auto run", status: 200, body: `{"auto_run":"sometimes"}`, wantErr: "auto_run"},
 	}
@@ -427,18 +461,27 @@ func TestPipelineChange_AnswerShapes(t *testing.T) {
 				}
 				writeJSON(w, tt.status, tt.body)
 			})
-			change, err := f.client.Pipelines.SetAutoRun(context.Background(), testRef, true)
-			if tt.wantErr != "" {
-				var de *DecodeError
-				require.ErrorAs(t, err, &de)
-				assert.Contains(t, err.Error(), tt.wantErr)
-				return
+			f.dataview("GET", "/pipeline", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, `{}`) })
+			ps := f.client.Pipelines
+			for name, call := range map[string]func() (*PipelineChange, error){
+				"SetAutoRun":     func() (*PipelineChange, error) { return ps.SetAutoRun(context.Background(), testRef, true) },
+				"SuspendExports": func() (*PipelineChange, error) { return ps.SuspendExports(context.Background(), testRef, []int{1}) },
+				"RestoreExports": func() (*PipelineChange, error) { return ps.RestoreExports(context.Background(), testRef, []int{1}) },
+				"DiscardExports": func() (*PipelineChange, error) { return ps.DiscardExports(context.Background(), testRef, []int{1}) },
+			} {
+				change, err := call()
+				if tt.wantErr != "" {
+					var de *DecodeError
+					require.ErrorAs(t, err, &de, name)
+					assert.Contains(t, err.Error(), tt.wantErr, name)
+					continue
+				}
+				require.NoError(t, err, name)
+				assert.Equal(t, tt.want, change, name)
+				id, ok := change.JobID()
+				assert.Equal(t, tt.jobID != 0, ok, name)
+				assert.Equal(t, tt.jobID, id, name)
 			}
-			require.NoError(t, err)
-			assert.Equal(t, tt.want, change)
-			id, ok := change.JobID()
-			assert.Equal(t, tt.jobID != 0, ok)
-			assert.Equal(t, tt.jobID, id)
 		})
 	}
 }
@@ -467,4 +510,20 @@ func TestPipelineCommandError_Message(t *testing.T) {
 	assert.Equal(t, `mammoth: SubmitDraft: submit failed and may have been carried out (not repeated): connection reset; afterwards draft mode is clean, state "staged", execution state ""`, err.Error())
 	err = &PipelineCommandError{Op: "EnterDraft", Command: "enter", Err: errors.New("400"), AfterErr: errors.New("503")}
 	assert.Equal(t, `mammoth: EnterDraft: enter failed: 400; the pipeline could not be read afterwards: 503`, err.Error())
+}
+
+func TestRunPipeline_MalformedAnswerSaysTheRunMayHaveStarted(t *testing.T) {
+	t.Parallel()
+	f := setup(t)
+	f.dataview("POST", "/pipeline/rerun", func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 202, `{"job":{"id":"x"}}`) })
+	f.dataview("GET", "/pipeline", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 200, `{"state":"staged","execution_state":"submitted"}`)
+	})
+	_, err := f.client.Pipelines.RunPipeline(context.Background(), testRef, nil)
+	var ce *PipelineCommandError
+	require.ErrorAs(t, err, &ce)
+	assert.True(t, ce.MayHaveActed)
+	var de *DecodeError
+	require.ErrorAs(t, err, &de)
+	assert.Equal(t, PipelineExecutionSubmitted, ce.After.ExecutionState)
 }

@@ -1,5 +1,6 @@
 // Package mammothtest runs an in-memory fake of the Mammoth Analytics API for
-// tests: the pipeline exports of dataviews, publish-to-db and the jobs API.
+// tests: the pipeline exports of dataviews, their pipelines and draft mode,
+// publish-to-db and the jobs API.
 //
 // A [Server] listens on loopback like an [httptest.Server] and speaks the
 // real API's wire: the same paths under /api/v2, query parameters (including
@@ -138,9 +139,104 @@
 // shaped like pre-signed object-store URLs; see [Server.SetCSV] and
 // [Server.DownloadCredentialLeaks]. That listener asks for no credentials.
 //
-// Ids are server-wide: exports count from 101, jobs from 5001 and the
-// datasets internal_dataset exports create from 9001, in the order they are
-// made.
+// Ids are server-wide: exports count from 101, jobs from 5001, the tasks
+// [Server.AddTask] makes from 3001 and the datasets internal_dataset
+// exports create from 9001, in the order they are made.
+//
+// # Pipelines and draft mode
+//
+// Every dataview has a pipeline ([Server.Pipeline] shows it), created
+// settled: state "ready", execution_state "idle", draft_mode "off",
+// auto_run true. The fake's choices where the API documents nothing are
+// these, and clients should not rely on them against the real API.
+//
+// GET P/pipeline answers every PipelineInfo key: state, execution_state,
+// executing_task_id, staged_task_ids, draft_mode and auto_run (a boolean),
+// and stats only with fields=__full or a fields list naming stats. "fields"
+// also takes key names; __min and __standard, which the API describes
+// alike, select every key but stats. Each GET P/pipeline is a poll.
+//
+// A run goes through (state, execution_state) staged/submitted,
+// ready/running, ready/exports_running (only when the dataview has exports
+// that run with the pipeline: trigger_type "pipeline", not suspended) and
+// ready/idle. The first poll after a run starts sees it submitted and each
+// later poll moves it one step on; with [WithPipelineStepDuration] time
+// moves it on too. When it ends, the pipeline-triggered exports are
+// "executed", with their execution times, last_run_result {"status":
+// "success"} and an entry in stats.export_stats; with [Server.FailNextRun]
+// it ends in ready/runtime_error and runs no export. [Server.CompleteRuns]
+// ends every run, and [Server.SetPipelineState] sets any pair of states,
+// unset ones included.
+//
+// POST P/pipeline/rerun takes {"from_sequence": n}, {} or no body at all
+// (one client of the API sends none when it has no sequence; the API
+// requires a body and its answer to none is unknown), starts a run (the
+// fake has no steps to skip, so from_sequence only has to be a
+// non-negative integer) and answers 202 {"job": ...}, a job
+// ("rerun_pipeline") that finishes when polled, as other jobs do, or with
+// the run at the latest.
+//
+// POST P/draft-mode takes {"draft_operation": op}. The transitions are:
+// enter from off to clean; submit from clean or dirty applies the held
+// changes in order and leaves clean; discard from clean or dirty drops them
+// and leaves clean; exit from clean to off. Anything else (enter while in
+// draft, submit, discard or exit while off, exit while dirty, which would
+// lose the held changes) is 400 with the API's error body and a detail
+// that says why, and changes nothing; the API document declares its 400
+// without a body and no 404, but the fake sends the error body for both,
+// as for every other route. The answer is 200 {"draft_mode": mode}.
+// Submit does not leave draft mode by itself.
+//
+// While a dataview is in draft mode (clean or dirty), changes to its
+// exports are held, not applied, and the draft becomes dirty: an add
+// (POST P/pipeline/exports) answers 201 {"trigger_id": N, "status":
+// "added", "future_id": null}, N being the id the export will have; an add
+// with a TRIGGER_ID answers 201 with status "edited"; a delete answers 201
+// with status "deleted"; an edit (PATCH P/pipeline/exports/{id}) is
+// checked as usual and answers 200 with status "edited"; bulk commands
+// answer as below with the statuses the exports will have. Held changes
+// are not visible: lists and gets show the live pipeline, and an export
+// added in the draft is 404 until submitted. A submit applies them as a
+// live change would, starts the jobs an add or edit with run_immediately
+// starts, and a run of the pipeline: those jobs finish with the run, so a
+// client that waits for the pipeline sees them done. Changes to an export
+// deleted meanwhile are dropped; ids reserved by discarded adds are not
+// reused. validate_only adds are answered as outside draft mode.
+//
+// PATCH P/pipeline takes {"patches": [one patch]} (another number is 400),
+// with op "command" or "replace" (the API does not say which path wants
+// which, so both are accepted for every path) and skip_validation and
+// force_run booleans, which change nothing. The paths:
+//
+//   - auto_run, with a boolean value: sets auto_run and answers 200
+//     {"auto_run": value}. Auto-run and draft mode are separate: turning
+//     auto-run off does not enter draft mode.
+//   - suspend, restore, discard, with {"export_ids": [...], "task_ids":
+//     [...]} (either may be null or absent, not both empty): every id must
+//     exist (else 404, nothing changed) and each export must allow the
+//     command (else 400); the answer is 200, a list of {"trigger_id",
+//     "status", "future_id": null} with each export's new status. Tasks
+//     are suspended, restored or removed too, and not listed; in draft
+//     mode the export commands are held and task ids are ignored.
+//   - run starts a run: 200 {"type_of_modification": "manual_run",
+//     "status": "processing", ...}.
+//   - submit-changes and discard-changes act as the draft commands submit
+//     and discard (400 when not in draft mode), answering
+//     "draft_pipeline_submission" (processing) and
+//     "discard_pipeline_changes" (done).
+//   - reset and reorder change nothing and answer "reset_pipeline" and
+//     "reorder_pipeline", done.
+//
+// GET P/pipeline/items lists the dataview's tasks ([Server.AddTask]) and
+// exports as the API's ItemTask and ItemExport objects, each with only the
+// keys its kind has among those selected. "fields" takes the presets
+// (__min, __standard, __full, as the API lists them: item_type is in none,
+// so clients must tell tasks from exports by their keys) or key names.
+// limit (0 to 100, default 50), offset, sequence, status and sort ("(id|
+// sequence:asc|desc)" terms, default by id) work as for the exports list,
+// and "next" is an absolute link or "" on the last page. A limit of 0
+// answers no items with "limit": 50, since the API's limit must be
+// positive.
 //
 // # Finding dataviews
 //

@@ -395,7 +395,7 @@ func (s *Server) handleEditExport(w http.ResponseWriter, r *http.Request, body [
 		writeProblems(w, r, cp)
 		return
 	}
-	if dv.pipe().draft.Active() {
+	if dv.pipe().draft.Active() && len(patches) > 0 {
 		m := dv.holdLocked(pendingChange{kind: pendingPatches, id: id, patches: patches}, mammoth.ExportStatusEdited)
 		s.mu.Unlock()
 		writeJSON(w, http.StatusOK, m)

@@ -227,6 +227,11 @@ func TestEditPipeline_BadBodies(t *testing.T) {
 	assert.Equal(t, http.StatusBadRequest, a.status)
 	a = raw(t, s, "POST", dvPath(testRef)+pipelineSuffix+"/rerun", map[string]any{"from_sequence": -1})
 	assert.Equal(t, http.StatusBadRequest, a.status)
+	for _, mp := range [][2]string{{"DELETE", pipelineSuffix}, {"GET", pipelineSuffix + "/rerun"}, {"POST", pipelineSuffix + "/items"}, {"GET", draftSuffix}} {
+		assert.Equal(t, http.StatusMethodNotAllowed, raw(t, s, mp[0], dvPath(testRef)+mp[1], nil).status, mp)
+	}
+	assert.Equal(t, http.StatusUnauthorized, rawWith(t, s, "GET", dvPath(testRef)+pipelineSuffix, nil, nil).status)
+	assert.Equal(t, http.StatusNotFound, raw(t, s, "GET", "/workspaces/4/projects/7/datasets/121/dataviews/1/pipeline", nil).status)
 }
 
 func TestPipelineRun_MovesThroughTheStatesAsPolledOrAsTimePasses(t *testing.T) {
@@ -407,3 +412,92 @@ func TestPipelineRoutes_BodiesMatchTheOpenAPIDocument(t *testing.T) {
 func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
 
 func jsonMarshal(v any) ([]byte, error) { return json.Marshal(v) }
+
+func TestDraftMode_HeldChangesApplyInOrderOnSubmit(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	ids := s.SeedExports(testRef, mammoth.ItemExportInfo{HandlerType: mammoth.HandlerTypeS3, TriggerType: mammoth.TriggerTypeNone})
+	id := strconv.Itoa(ids[0])
+	require.Equal(t, 200, draftOp(t, s, "enter").status)
+
+	a := raw(t, s, "PATCH", dvPath(testRef)+exportsSuffix+"/"+id, map[string]any{"patches": []any{}})
+	require.Equal(t, 200, a.status)
+	assert.Equal(t, "null", string(a.body))
+	assert.Equal(t, mammoth.DraftModeClean, s.Pipeline(testRef).DraftMode, "an empty edit holds nothing")
+
+	cmd := func(path string) map[string]any {
+		return map[string]any{"patches": []any{map[string]any{"op": "command", "path": path, "value": nil}}}
+	}
+	require.Equal(t, 200, raw(t, s, "PATCH", dvPath(testRef)+exportsSuffix+"/"+id, cmd("suspend")).status)
+	require.Equal(t, 200, raw(t, s, "PATCH", dvPath(testRef)+exportsSuffix+"/"+id, cmd("restore")).status)
+	a = raw(t, s, "POST", dvPath(testRef)+exportsSuffix, s3Spec(testRef))
+	require.Equal(t, 201, a.status)
+	added := num(t, a.object(t)["trigger_id"])
+	require.Equal(t, 201, raw(t, s, "DELETE", dvPath(testRef)+exportsSuffix+"/"+id, nil).status)
+	// A held change to an export that is not live yet is 404.
+	assert.Equal(t, 404, raw(t, s, "GET", dvPath(testRef)+exportsSuffix+"/"+strconv.Itoa(added), nil).status)
+	assert.Equal(t, mammoth.DraftModeDirty, s.Pipeline(testRef).DraftMode)
+	assert.Len(t, s.Exports(testRef), 1, "nothing applied yet")
+
+	require.Equal(t, 200, draftOp(t, s, "submit").status)
+	exports := s.Exports(testRef)
+	require.Len(t, exports, 1, "the seeded export deleted, the new one added")
+	assert.Equal(t, added, *exports[0].ID)
+	assert.Equal(t, mammoth.DraftModeClean, s.Pipeline(testRef).DraftMode)
+	jobs := s.Jobs()
+	require.Len(t, jobs, 1, "the add with run_immediately starts its job")
+	assert.Equal(t, "add_export", jobs[0].Operation)
+	assert.Equal(t, mammoth.JobStatusProcessing, jobs[0].Status)
+	pythonWaitForPipeline(t, s)
+	for range 3 {
+		raw(t, s, "GET", dvPath(testRef)+pipelineSuffix, nil)
+	}
+	p := s.Pipeline(testRef)
+	assert.True(t, p.Settled())
+	assert.Equal(t, mammoth.JobStatusSuccess, s.Jobs()[0].Status, "it finishes with the run")
+	assert.Equal(t, mammoth.ExportStatusExecuted, s.Exports(testRef)[0].Status)
+}
+
+// TestPipelineRoutes_ConcurrentClients drives the new routes from many
+// goroutines at once (run it with -race): every answer is one the routes
+// document, and the draft ends in a state some transition leads to.
+func TestPipelineRoutes_ConcurrentClients(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	ids := s.SeedExports(testRef,
+		mammoth.ItemExportInfo{HandlerType: mammoth.HandlerTypeS3, TriggerType: mammoth.TriggerTypePipeline},
+		mammoth.ItemExportInfo{HandlerType: mammoth.HandlerTypeS3, TriggerType: mammoth.TriggerTypeNone})
+	bulk := map[string]any{"patches": []any{map[string]any{"op": "command", "path": "suspend", "value": map[string]any{"export_ids": ids}}}}
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 20 {
+				var a answer
+				switch (g + i) % 6 {
+				case 0:
+					a = draftOp(t, s, []string{"enter", "submit", "discard", "exit"}[i%4])
+				case 1:
+					a = raw(t, s, "POST", dvPath(testRef)+exportsSuffix, s3Spec(testRef))
+				case 2:
+					a = raw(t, s, "GET", dvPath(testRef)+pipelineSuffix+"?fields=__full", nil)
+				case 3:
+					a = raw(t, s, "POST", dvPath(testRef)+pipelineSuffix+"/rerun", nil)
+				case 4:
+					a = raw(t, s, "PATCH", dvPath(testRef)+pipelineSuffix, bulk)
+				case 5:
+					a = raw(t, s, "GET", dvPath(testRef)+pipelineSuffix+"/items?limit=3", nil)
+				}
+				if a.status != 200 && a.status != 201 && a.status != 202 && a.status != 400 {
+					t.Errorf("unexpected %d: %s", a.status, a.body)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	s.CompleteRuns()
+	p := s.Pipeline(testRef)
+	assert.True(t, p.Settled())
+	assert.True(t, p.DraftMode.IsKnown())
+}

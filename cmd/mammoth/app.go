@@ -142,9 +142,10 @@ type call struct {
 	out      *printer
 	client   *mammoth.Client
 	ref      mammoth.DataviewRef
-	id       int  // the EXPORT_ID or JOB_ID argument
-	demo     bool // talking to the in-process fake
-	progress bool // draw progress on stderr
+	id       int   // the EXPORT_ID or JOB_ID argument
+	ids      []int // the ids of a command that takes several (multi)
+	demo     bool  // talking to the in-process fake
+	progress bool  // draw progress on stderr
 	// rawStdout is set by a command that writes data, not a document, to
 	// stdout; errors then stay off it.
 	rawStdout bool
@@ -177,7 +178,12 @@ func invoke(ctx context.Context, e *env, g *globals, cmd *command, args []string
 	withStdout.stdout = &stdoutWriter{w: e.stdout}
 	withStdout.stderr = &lockedWriter{w: e.stderr}
 	c := &call{env: &withStdout, out: &printer{w: withStdout.stdout, format: g.output}, demo: g.demo}
-	if c.id, err = cmd.parseArg(pos); err != nil {
+	if cmd.multi {
+		if c.ids, err = parseIDs(cmd.argName, cmd.path(), pos); err != nil {
+			return explainStray(fs, args, pos, err, func(pos []string) bool { _, err := parseIDs(cmd.argName, cmd.path(), pos); return err == nil })
+		}
+		c.id = c.ids[0]
+	} else if c.id, err = cmd.parseArg(pos); err != nil {
 		return explainStray(fs, args, pos, err, func(pos []string) bool { _, err := cmd.parseArg(pos); return err == nil })
 	}
 	if c.ref, err = ids.resolve(e.getenv, g.demo); err != nil {

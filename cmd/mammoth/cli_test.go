@@ -458,13 +458,13 @@ func completionScript(t *testing.T, shell string) (path, script string) {
 func TestCompletion(t *testing.T) {
 	t.Parallel()
 	cases := []struct{ line, want string }{
-		{"mammoth ", "exports jobs workspaces projects datasets dataviews fake-server help completion --demo --help --output --timeout --verbose --version"},
+		{"mammoth ", "exports jobs pipeline draft workspaces projects datasets dataviews fake-server help completion --demo --help --output --timeout --verbose --version"},
 		{"mammoth fake-server --j", "--job-duration --job-polls"},
 		{"mammoth fake-server --addr 127.0.0.1:0 --api-", "--api-key --api-secret"},
 		{"mammoth help f", "fake-server"},
 		{"mammoth ex", "exports"},
 		{"mammoth --output ", "table json jsonl"},
-		{"mammoth --output json exports ", "list get add create-s3 create-dataset run suspend restore delete download-csv plan apply dump"},
+		{"mammoth --output json exports ", "list get add create-s3 create-dataset run suspend restore discard delete download-csv plan apply dump"},
 		{"mammoth --output=json jobs ", "get wait"},
 		{"mammoth --demo exports list --run", "--runnable"},
 		{"mammoth exports delete 101 --y", "--yes"},

@@ -17,6 +17,8 @@ type command struct {
 	// ids makes the id flags the command takes, its group's; nil for none.
 	ids     func() *idFlags
 	argName string // "EXPORT_ID", "JOB_ID", or "" for none
+	// multi makes the argument one or more ids, in call.ids.
+	multi   bool
 	summary string
 	doc     string // more help, shown by "mammoth help <command>"
 	// setup registers the command's own flags and returns its action,
@@ -106,6 +108,9 @@ func changeCommand(setup func(fs *flag.FlagSet) changeFunc) func(fs *flag.FlagSe
 			}
 			if err := c.out.change(view); err != nil {
 				return err
+			}
+			if ch.Pending {
+				fmt.Fprintln(c.env.stderr, "The change is held in the dataview's draft: 'mammoth draft submit' applies it, 'mammoth draft discard' drops it.")
 			}
 			// The demo forgets its jobs when the command ends.
 			if ok && !w.wait && !known.IsTerminal() && !c.out.format.isJSON() && !c.demo {

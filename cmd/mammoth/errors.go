@@ -83,6 +83,10 @@ func subjectOf(cmd *command, c *call) subject {
 	dv := fmt.Sprintf("workspace %d, project %d, dataset %d, dataview %d",
 		c.ref.WorkspaceID, c.ref.ProjectID, c.ref.DatasetID, c.ref.DataviewID)
 	check := "check --workspace, --project, --dataset and --dataview"
+	if cmd.multi {
+		ids := strings.Trim(strings.Join(strings.Fields(fmt.Sprint(c.ids)), ", "), "[]")
+		return subject{fmt.Sprintf("exports %s in %s", ids, dv), "check the export ids and --workspace, --project, --dataset and --dataview"}
+	}
 	if cmd.argName == "EXPORT_ID" {
 		return subject{fmt.Sprintf("export %d in %s", c.id, dv), "check the export id and --workspace, --project, --dataset and --dataview"}
 	}
@@ -105,6 +109,9 @@ func classify(ctx context.Context, err error, about subject) *cliError {
 		return ce
 	case errors.As(err, new(*stdoutClosed)):
 		return &cliError{code: exitBrokenPipe, kind: "broken_pipe", msg: "stdout was closed", quiet: true}
+	}
+	if pe := classifyPipeline(ctx, err, about); pe != nil {
+		return pe
 	}
 	if st := stopped(ctx); st != nil {
 		if st.kind == "timeout" && isNetwork(err) {

@@ -106,10 +106,25 @@ var exportsCommands = []command{
 		})},
 	{name: "run", argName: "EXPORT_ID", summary: "Run an export now",
 		setup: exportCommand((*mammoth.ExportsService).RunExport)},
-	{name: "suspend", argName: "EXPORT_ID", summary: "Stop an export from running until restored",
-		setup: exportCommand((*mammoth.ExportsService).SuspendExport)},
-	{name: "restore", argName: "EXPORT_ID", summary: "Undo a suspend",
-		setup: exportCommand((*mammoth.ExportsService).RestoreExport)},
+	{name: "suspend", argName: "EXPORT_ID...", multi: true, summary: "Stop exports from running until restored",
+		doc:   bulkDoc,
+		setup: bulkExportCommand("suspend", exportCommand((*mammoth.ExportsService).SuspendExport), (*mammoth.PipelinesService).SuspendExports)},
+	{name: "restore", argName: "EXPORT_ID...", multi: true, summary: "Undo a suspend",
+		doc:   bulkDoc,
+		setup: bulkExportCommand("restore", exportCommand((*mammoth.ExportsService).RestoreExport), (*mammoth.PipelinesService).RestoreExports)},
+	{name: "discard", argName: "EXPORT_ID...", multi: true, summary: "Remove exports from the pipeline in one request",
+		doc: "Sends one PATCH of the pipeline for all the ids, as suspend and restore do with several. Asks for confirmation " +
+			"when stdin is a terminal; otherwise --yes is required.",
+		setup: func(fs *flag.FlagSet) action {
+			yes := fs.Bool("yes", false, "discard without asking")
+			discard := bulkExportCommand("discard", nil, (*mammoth.PipelinesService).DiscardExports)(fs)
+			return func(ctx context.Context, c *call) error {
+				if err := c.confirmDelete(ctx, *yes); err != nil {
+					return err
+				}
+				return discard(ctx, c)
+			}
+		}},
 	{name: "delete", argName: "EXPORT_ID", summary: "Remove an export from the pipeline",
 		doc: "Asks for confirmation when stdin is a terminal; otherwise --yes is required.",
 		setup: changeCommand(func(fs *flag.FlagSet) changeFunc {
@@ -158,10 +173,14 @@ func (c *call) confirmDelete(ctx context.Context, yes bool) error {
 	if yes {
 		return nil
 	}
-	if !c.env.isTerminal(c.env.stdin) {
-		return usagef("deleting export %d needs --yes when stdin is not a terminal", c.id)
+	what := fmt.Sprintf("export %d", c.id)
+	if len(c.ids) > 1 {
+		what = "exports " + strings.Trim(strings.Join(strings.Fields(fmt.Sprint(c.ids)), ", "), "[]")
 	}
-	fmt.Fprintf(c.env.stderr, "Delete export %d from dataview %d? [y/N] ", c.id, c.ref.DataviewID)
+	if !c.env.isTerminal(c.env.stdin) {
+		return usagef("deleting %s needs --yes when stdin is not a terminal", what)
+	}
+	fmt.Fprintf(c.env.stderr, "Delete %s from dataview %d? [y/N] ", what, c.ref.DataviewID)
 	answer := make(chan string, 1)
 	go func() {
 		line, _ := bufio.NewReader(c.env.stdin).ReadString('\n')
@@ -176,5 +195,9 @@ func (c *call) confirmDelete(ctx context.Context, yes bool) error {
 			return nil
 		}
 	}
-	return &cliError{code: exitError, kind: "declined", msg: fmt.Sprintf("export %d was not deleted", c.id)}
+	verb := "was"
+	if len(c.ids) > 1 {
+		verb = "were"
+	}
+	return &cliError{code: exitError, kind: "declined", msg: fmt.Sprintf("%s %s not deleted", what, verb)}
 }

@@ -28,6 +28,8 @@ type group struct {
 var groups = []group{
 	{name: "exports", ids: dataviewIDs, commands: slices.Concat(exportsCommands, exportsAsCodeCommands)},
 	{name: "jobs", ids: workspaceID, commands: jobsCommands},
+	{name: "pipeline", ids: dataviewIDs, commands: pipelineCommands},
+	{name: "draft", ids: dataviewIDs, commands: draftCommands},
 	{name: "workspaces", commands: workspacesCommands},
 	{name: "projects", ids: idsUpTo(1), commands: projectsCommands},
 	{name: "datasets", ids: idsUpTo(2), commands: datasetsCommands},
