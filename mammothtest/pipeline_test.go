@@ -42,14 +42,37 @@ func pythonWaitForPipeline(t *testing.T, s *mammothtest.Server) []map[string]any
 	return nil
 }
 
+// pythonRefresh replays the newer Python SDK's View.refresh(): the
+// pipeline's items with the __standard fields, then the dataview at the
+// latest task sequence among them (0 without tasks).
+func pythonRefresh(t *testing.T, s *mammothtest.Server) map[string]any {
+	t.Helper()
+	a := raw(t, s, "GET", dvPath(testRef)+pipelineSuffix+"/items?fields=__standard", nil)
+	require.Equal(t, http.StatusOK, a.status, "%s", a.body)
+	latest := 0
+	items, _ := a.object(t)["items"].([]any)
+	for _, it := range items {
+		item, _ := it.(map[string]any)
+		if seq, ok := item["sequence"].(float64); ok && item["item_type"] == "task" && item["status"] != "deleted" && int(seq) > latest {
+			latest = int(seq)
+		}
+	}
+	a = raw(t, s, "GET", dvPath(testRef)+"?sequence="+strconv.Itoa(latest), nil)
+	require.Equal(t, http.StatusOK, a.status, "%s", a.body)
+	view := a.object(t)
+	assert.Equal(t, float64(testRef.DataviewID), view["id"])
+	assert.Contains(t, view, "metadata")
+	return view
+}
+
 func draftOp(t *testing.T, s *mammothtest.Server, op string) answer {
 	t.Helper()
 	return raw(t, s, "POST", dvPath(testRef)+draftSuffix, map[string]any{"draft_operation": op})
 }
 
 // TestPythonSDK_DraftContextManagerSubmits replays `with view.draft():`
-// ending cleanly: enter, a change, submit, the pipeline wait, (the dataview
-// re-read, a route of its own), exit.
+// ending cleanly: enter, a change, submit, the pipeline wait, the dataview
+// re-read, exit.
 func TestPythonSDK_DraftContextManagerSubmits(t *testing.T) {
 	t.Parallel()
 	s := newServer(t)
@@ -69,6 +92,7 @@ func TestPythonSDK_DraftContextManagerSubmits(t *testing.T) {
 	polls := pythonWaitForPipeline(t, s)
 	assert.Equal(t, "staged", polls[0]["state"], "the first poll sees the submitted run")
 	assert.Equal(t, "clean", polls[0]["draft_mode"])
+	pythonRefresh(t, s)
 
 	a = draftOp(t, s, "exit")
 	require.Equal(t, http.StatusOK, a.status, "%s", a.body)
@@ -79,7 +103,8 @@ func TestPythonSDK_DraftContextManagerSubmits(t *testing.T) {
 }
 
 // TestPythonSDK_DraftContextManagerDiscards replays `with view.draft():`
-// ending in an exception: enter, a change, discard, exit.
+// ending in an exception: enter, a change, discard, exit, the dataview
+// re-read.
 func TestPythonSDK_DraftContextManagerDiscards(t *testing.T) {
 	t.Parallel()
 	s := newServer(t)
@@ -95,6 +120,7 @@ func TestPythonSDK_DraftContextManagerDiscards(t *testing.T) {
 	a = draftOp(t, s, "exit")
 	require.Equal(t, http.StatusOK, a.status, "%s", a.body)
 	assert.Equal(t, map[string]any{"draft_mode": "off"}, a.object(t))
+	pythonRefresh(t, s)
 	assert.Len(t, s.Exports(testRef), 1)
 }
 
