@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"strconv"
 )
 
@@ -173,7 +172,7 @@ func (a *applier) apply(ctx context.Context, c PlannedChange) error {
 			}
 		}
 	} else {
-		ac.Unknown = outcomeUnknown(ac.Err)
+		ac.Unknown = mayHaveActed(ac.Err)
 	}
 	a.result.Applied = append(a.result.Applied, ac)
 	if a.opts.OnChange != nil {
@@ -204,25 +203,4 @@ func (a *applier) send(ctx context.Context, c PlannedChange) (*ExportChange, err
 		return a.s.DeleteExport(ctx, a.ref, c.ExportID, nil)
 	}
 	return nil, errors.New("mammoth: Apply: nothing to do for " + string(c.Action) + " " + strconv.Itoa(c.ExportID))
-}
-
-// outcomeUnknown reports whether a failed request may have taken effect:
-// it was sent and no answer proves that the API refused it.
-func outcomeUnknown(err error) bool {
-	var te *TransportError
-	if errors.As(err, &te) {
-		return te.Sent
-	}
-	var de *DecodeError
-	if errors.As(err, &de) {
-		return true
-	}
-	var ae *APIError
-	if errors.As(err, &ae) {
-		switch ae.StatusCode {
-		case http.StatusRequestTimeout, http.StatusInternalServerError, http.StatusBadGateway, http.StatusGatewayTimeout:
-			return true
-		}
-	}
-	return false
 }

@@ -300,3 +300,27 @@ func (e *TransportError) Timeout() bool {
 	var te interface{ Timeout() bool }
 	return errors.Is(e.Err, context.DeadlineExceeded) || (errors.As(e.Err, &te) && te.Timeout())
 }
+
+// mayHaveActed reports whether a failed request may have been carried out:
+// it may have reached the API and no answer proves that the API refused it.
+func mayHaveActed(err error) bool {
+	var ve *ValidationError
+	if errors.As(err, &ve) {
+		return false // refused before anything was sent
+	}
+	var te *TransportError
+	if errors.As(err, &te) {
+		return te.Sent
+	}
+	var ae *APIError
+	if errors.As(err, &ae) {
+		switch ae.StatusCode {
+		case http.StatusRequestTimeout, http.StatusInternalServerError, http.StatusBadGateway, http.StatusGatewayTimeout:
+			return true
+		}
+		return false
+	}
+	// A decode error follows a 2xx answer: the API acted. A cancelled
+	// context may have cut the request off at any point.
+	return true
+}

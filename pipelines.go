@@ -311,21 +311,3 @@ func (s *PipelinesService) commandError(ctx context.Context, ref DataviewRef, op
 	return ce
 }
 
-// mayHaveActed reports whether a failed request may have been carried out.
-func mayHaveActed(err error) bool {
-	var te *TransportError
-	if errors.As(err, &te) {
-		return te.Sent
-	}
-	var ae *APIError
-	if errors.As(err, &ae) {
-		switch ae.StatusCode {
-		case http.StatusRequestTimeout, http.StatusInternalServerError, http.StatusBadGateway, http.StatusGatewayTimeout:
-			return true
-		}
-		return false
-	}
-	// A decode error follows a 2xx answer: the API acted. A cancelled
-	// context may have cut the request off at any point.
-	return true
-}

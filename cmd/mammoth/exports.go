@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"flag"
 	"fmt"
@@ -170,34 +169,13 @@ func setupList(fs *flag.FlagSet) action {
 
 // confirmDelete asks before deleting, when stdin is a terminal.
 func (c *call) confirmDelete(ctx context.Context, yes bool) error {
-	if yes {
-		return nil
-	}
 	what := fmt.Sprintf("export %d", c.id)
-	if len(c.ids) > 1 {
-		what = "exports " + strings.Trim(strings.Join(strings.Fields(fmt.Sprint(c.ids)), ", "), "[]")
-	}
-	if !c.env.isTerminal(c.env.stdin) {
-		return usagef("deleting %s needs --yes when stdin is not a terminal", what)
-	}
-	fmt.Fprintf(c.env.stderr, "Delete %s from dataview %d? [y/N] ", what, c.ref.DataviewID)
-	answer := make(chan string, 1)
-	go func() {
-		line, _ := bufio.NewReader(c.env.stdin).ReadString('\n')
-		answer <- strings.ToLower(strings.TrimSpace(line))
-	}()
-	select {
-	case <-ctx.Done():
-		fmt.Fprintln(c.env.stderr)
-		return ctx.Err()
-	case a := <-answer:
-		if a == "y" || a == "yes" {
-			return nil
-		}
-	}
 	verb := "was"
 	if len(c.ids) > 1 {
+		what = "exports " + strings.Trim(strings.Join(strings.Fields(fmt.Sprint(c.ids)), ", "), "[]")
 		verb = "were"
 	}
-	return &cliError{code: exitError, kind: "declined", msg: fmt.Sprintf("%s %s not deleted", what, verb)}
+	return c.confirm(ctx, yes, "deleting "+what,
+		fmt.Sprintf("Delete %s from dataview %d?", what, c.ref.DataviewID),
+		fmt.Sprintf("%s %s not deleted", what, verb))
 }

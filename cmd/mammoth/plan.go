@@ -161,7 +161,7 @@ func setupApply(fs *flag.FlagSet) action {
 				return err
 			}
 		}
-		if err := c.confirm(ctx, *yes, fmt.Sprintf("Apply %d %s?", n, plural(n, "change", "changes"))); err != nil {
+		if err := c.confirm(ctx, *yes, "applying", fmt.Sprintf("Apply %d %s?", n, plural(n, "change", "changes")), "nothing was changed"); err != nil {
 			return err
 		}
 		opts := mammoth.ApplyOptions{Draft: *draft}
@@ -247,13 +247,14 @@ func setupDump(fs *flag.FlagSet) action {
 }
 
 // confirm asks a yes/no question when stdin is a terminal; elsewhere only
-// yes goes ahead.
-func (c *call) confirm(ctx context.Context, yes bool, question string) error {
+// yes goes ahead. doing names the action for the error that asks for
+// --yes, declined says what did not happen on any answer but yes.
+func (c *call) confirm(ctx context.Context, yes bool, doing, question, declined string) error {
 	if yes {
 		return nil
 	}
 	if !c.env.isTerminal(c.env.stdin) {
-		return usagef("applying needs --yes when stdin is not a terminal")
+		return usagef("%s needs --yes when stdin is not a terminal", doing)
 	}
 	fmt.Fprintf(c.env.stderr, "%s [y/N] ", question)
 	answer := make(chan string, 1)
@@ -270,7 +271,7 @@ func (c *call) confirm(ctx context.Context, yes bool, question string) error {
 			return nil
 		}
 	}
-	return &cliError{code: exitError, kind: "declined", msg: "nothing was changed"}
+	return &cliError{code: exitError, kind: "declined", msg: declined}
 }
 
 func firstPlanError(plans []*dataviewPlan) error {
