@@ -310,4 +310,3 @@ func (s *PipelinesService) commandError(ctx context.Context, ref DataviewRef, op
 	ce.After, ce.AfterErr = s.GetPipeline(rctx, ref, nil)
 	return ce
 }
-
