@@ -194,57 +194,74 @@ func (s *ExportsService) AllExports(ctx context.Context, ref DataviewRef, opts *
 	if opts != nil {
 		o = *opts
 	}
-	return func(yield func(*ItemExportInfo, error) bool) {
-		limit := defaultPageSize
-		if o.Limit != nil {
-			limit = *o.Limit
-		}
-		if limit == 0 {
+	limit := defaultPageSize
+	if o.Limit != nil {
+		limit = *o.Limit
+	}
+	if limit == 0 {
+		return func(yield func(*ItemExportInfo, error) bool) {
 			yield(nil, &ValidationError{Field: "ListExportsOptions.Limit", Reason: "must be at least 1 to page through exports"})
-			return
 		}
+	}
+	return walkOffsets("AllExports", o.Offset, limit, func(offset int) (offsetPage[*ItemExportInfo], error) {
 		pageOpts := o
-		pageOpts.Limit = &limit
-		var prev []*ItemExportInfo
+		pageOpts.Offset, pageOpts.Limit = offset, &limit
+		page, err := s.ListExports(ctx, ref, &pageOpts)
+		if err != nil {
+			return offsetPage[*ItemExportInfo]{}, err
+		}
+		return offsetPage[*ItemExportInfo]{items: page.Exports, offset: page.Offset, limit: page.Limit}, nil
+	})
+}
+
+// offsetPage is one page of a list the API pages by limit and offset.
+type offsetPage[T any] struct {
+	items         []T
+	offset, limit *int // as the answer states them, if it does
+}
+
+// walkOffsets yields every item of a list paged by offset, from offset on
+// in pages of limit, fetching a page only as the loop reaches it. The walk
+// ends on an empty page or one shorter than its size (the smaller of limit
+// and the page's own), and on a server that ignores the offset
+// ([checkPage]). A failure is yielded once, with a zero item.
+func walkOffsets[T any](op string, offset, limit int, fetch func(offset int) (offsetPage[T], error)) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		var zero T
+		var prev []T
 		for {
-			page, err := s.ListExports(ctx, ref, &pageOpts)
+			page, err := fetch(offset)
 			if err == nil {
-				err = checkPageOffset(page, pageOpts.Offset, prev)
+				err = checkPage(op, page.offset, offset, page.items, prev)
 			}
 			if err != nil {
-				yield(nil, err)
+				yield(zero, err)
 				return
 			}
-			for _, e := range page.Exports {
-				if !yield(e, nil) {
+			for _, it := range page.items {
+				if !yield(it, nil) {
 					return
 				}
 			}
 			// The server may cap the page below what was asked; a page
 			// shorter than the effective size is the last.
 			size := limit
-			if page.Limit != nil && *page.Limit > 0 && *page.Limit < size {
-				size = *page.Limit
+			if page.limit != nil && *page.limit > 0 && *page.limit < size {
+				size = *page.limit
 			}
-			if len(page.Exports) == 0 || len(page.Exports) < size {
+			if len(page.items) == 0 || len(page.items) < size {
 				return
 			}
-			pageOpts.Offset += len(page.Exports)
-			prev = page.Exports
+			offset += len(page.items)
+			prev = page.items
 		}
 	}
 }
 
-// checkPageOffset catches a server that ignores the offset: a page that
-// says it starts elsewhere than asked, or that repeats the page before it
-// export for export. (A page that merely overlaps the one before, as when
-// an export moved between the two requests, is not an error.)
-func checkPageOffset(page *PipelineExportsPaginated, offset int, prev []*ItemExportInfo) error {
-	return checkPage("AllExports", page.Offset, offset, page.Exports, prev)
-}
-
-// checkPage is checkPageOffset for a page of any list: the page answers
-// the offset asked for, and is not the page before it again.
+// checkPage catches a server that ignores the offset: a page that says it
+// starts elsewhere than asked, or that repeats the page before it item for
+// item. (A page that merely overlaps the one before, as when an export
+// moved between the two requests, is not an error.)
 func checkPage[T any](op string, pageOffset *int, offset int, items, prev []T) error {
 	fail := func(msg string) error {
 		return &DecodeError{Operation: op, StatusCode: http.StatusOK, Err: errors.New(msg)}

@@ -165,43 +165,22 @@ func (s *PipelinesService) AllItems(ctx context.Context, ref DataviewRef, opts *
 	if opts != nil {
 		o = *opts
 	}
-	return func(yield func(*PipelineItem, error) bool) {
-		limit := defaultPageSize
-		if o.Limit != nil {
-			limit = *o.Limit
-		}
-		if limit == 0 {
+	limit := defaultPageSize
+	if o.Limit != nil {
+		limit = *o.Limit
+	}
+	if limit == 0 {
+		return func(yield func(*PipelineItem, error) bool) {
 			yield(nil, &ValidationError{Field: "ListItemsOptions.Limit", Reason: "must be at least 1 to page through items"})
-			return
-		}
-		pageOpts := o
-		pageOpts.Limit = &limit
-		var prev []*PipelineItem
-		for {
-			page, err := s.ListItems(ctx, ref, &pageOpts)
-			if err == nil {
-				// A server that ignores the offset would repeat a full
-				// page for ever.
-				err = checkPage("AllItems", page.Offset, pageOpts.Offset, page.Items, prev)
-			}
-			if err != nil {
-				yield(nil, err)
-				return
-			}
-			for _, it := range page.Items {
-				if !yield(it, nil) {
-					return
-				}
-			}
-			size := limit
-			if page.Limit != nil && *page.Limit > 0 && *page.Limit < size {
-				size = *page.Limit
-			}
-			if len(page.Items) == 0 || len(page.Items) < size {
-				return
-			}
-			pageOpts.Offset += len(page.Items)
-			prev = page.Items
 		}
 	}
+	return walkOffsets("AllItems", o.Offset, limit, func(offset int) (offsetPage[*PipelineItem], error) {
+		pageOpts := o
+		pageOpts.Offset, pageOpts.Limit = offset, &limit
+		page, err := s.ListItems(ctx, ref, &pageOpts)
+		if err != nil {
+			return offsetPage[*PipelineItem]{}, err
+		}
+		return offsetPage[*PipelineItem]{items: page.Items, offset: page.Offset, limit: page.Limit}, nil
+	})
 }
