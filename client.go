@@ -8,16 +8,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"math"
-	"math/rand/v2"
-	"net"
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
 	"os"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -230,113 +226,6 @@ func redact(key string) string {
 	return key[:4] + "…" + secretPlaceholder
 }
 
-func parseBaseURL(raw string, allowInsecure bool) (*url.URL, error) {
-	raw = strings.TrimSpace(raw)
-	if strings.ContainsAny(raw, "?#") {
-		// Even an empty query or fragment ("…/v2?") would put every
-		// request's path after it.
-		return nil, &ValidationError{Field: "base URL", Reason: "must not carry a query or a fragment (no ? or #)"}
-	}
-	u, err := url.Parse(raw)
-	if err != nil {
-		return nil, &ValidationError{Field: "base URL", Reason: err.Error()}
-	}
-	if u.Scheme != "https" && u.Scheme != "http" {
-		return nil, &ValidationError{Field: "base URL", Reason: "must be an absolute http or https URL"}
-	}
-	if u.Host == "" {
-		return nil, &ValidationError{Field: "base URL", Reason: "has no host"}
-	}
-	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
-		return nil, &ValidationError{Field: "base URL", Reason: "must not carry user info, a query or a fragment"}
-	}
-	if u.Scheme == "http" && !allowInsecure && !isLoopback(u.Hostname()) {
-		return nil, &ValidationError{Field: "base URL", Reason: "plain http is allowed only for loopback hosts; use https or WithInsecureHTTP"}
-	}
-	u.Path = strings.TrimRight(u.Path, "/")
-	u.RawPath = ""
-	if u.Path == "" {
-		u.Path = "/api/v2"
-	}
-	return u, nil
-}
-
-// isLoopback reports whether host is a literal loopback address or
-// "localhost" itself. Other names under .localhost are not: Go's resolver may
-// ask DNS for them, and whoever answers would get the credentials in clear.
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
-}
-
-// maxConnsPerHost bounds the connections the default client holds to one
-// host, all of which it keeps open between calls.
-const maxConnsPerHost = 64
-
-// defaultHTTPClient is tuned for a service that calls the API from many
-// goroutines: net/http's default keeps only two idle connections per host,
-// so most concurrent calls would open a new one. This one keeps every
-// connection it opens, up to maxConnsPerHost; past that, calls wait for a
-// free connection. The cap also stops a cold burst of calls from dialing
-// more connections than there are callers, which net/http otherwise does
-// when connections come free while dials are still under way.
-func defaultHTTPClient() *http.Client {
-	t := http.DefaultTransport.(*http.Transport).Clone()
-	t.MaxIdleConns = 256
-	t.MaxIdleConnsPerHost = maxConnsPerHost
-	t.MaxConnsPerHost = maxConnsPerHost
-	t.IdleConnTimeout = 90 * time.Second
-	return &http.Client{Transport: t}
-}
-
-// guardedHTTPClient returns a copy of hc (or of the default client) whose
-// redirect policy strips the credentials from any hop that leaves the API's
-// origin: net/http forwards custom headers to whatever host a redirect names.
-func (c *Client) guardedHTTPClient(hc *http.Client) *http.Client {
-	if hc == nil {
-		hc = defaultHTTPClient()
-	}
-	guarded := *hc
-	callerPolicy := hc.CheckRedirect
-	guarded.CheckRedirect = func(req *http.Request, via []*http.Request) error {
-		if len(via) > 0 && strings.EqualFold(via[len(via)-1].URL.Scheme, "https") && !strings.EqualFold(req.URL.Scheme, "https") {
-			return errors.New("refusing a redirect from https to plain http")
-		}
-		if !c.sameOrigin(req.URL) {
-			req.Header.Del(headerAPIKey)
-			req.Header.Del(headerAPISecret)
-			req.Header.Del(headerWorkspaceID)
-		}
-		if callerPolicy != nil {
-			return callerPolicy(req, via)
-		}
-		if len(via) >= 10 {
-			return errors.New("stopped after 10 redirects")
-		}
-		return nil
-	}
-	return &guarded
-}
-
-// sameOrigin reports whether u is on the API's scheme, host and port: the
-// only place the credentials may go.
-func (c *Client) sameOrigin(u *url.URL) bool {
-	return strings.EqualFold(u.Scheme, c.baseURL.Scheme) && strings.EqualFold(hostPort(u), hostPort(c.baseURL))
-}
-
-func hostPort(u *url.URL) string {
-	if u.Port() != "" {
-		return u.Host
-	}
-	if strings.EqualFold(u.Scheme, "https") {
-		return u.Host + ":443"
-	}
-	return u.Host + ":80"
-}
-
 // request describes one API call for do.
 type request struct {
 	op     string // SDK method, for errors and logs
@@ -452,16 +341,6 @@ func (c *Client) do(ctx context.Context, r *request, out any) (*response, error)
 			return nil, fmt.Errorf("mammoth: %s %s: %w", r.method, c.shownPath(r, u), err)
 		}
 	}
-}
-
-// verdict says whether a failed attempt may be retried, and why or why not.
-type verdict struct {
-	retry bool
-	// acted says the server may have carried out the request: it failed
-	// after the request may have reached the server, and the answer did
-	// not prove that nothing was done.
-	acted  bool
-	reason string
 }
 
 // setHeaders sets the headers of a request: the credentials only when
@@ -593,136 +472,6 @@ func (c *Client) shownPath(r *request, u *url.URL) string {
 	return u.Path
 }
 
-// sendTrace records, through httptrace, how far the transport got with an
-// attempt, to tell whether a failed request may have reached the server.
-type sendTrace struct {
-	gotConn atomic.Bool // GetConn fired: the hooks do reach the transport
-	wrote   atomic.Bool // WroteHeaders fired: the request went out
-}
-
-func (t *sendTrace) hooks() *httptrace.ClientTrace {
-	return &httptrace.ClientTrace{
-		GetConn:      func(string) { t.gotConn.Store(true) },
-		WroteHeaders: func() { t.wrote.Store(true) },
-	}
-}
-
-// mayHaveBeenSent says whether a request that failed with err may have
-// reached the server. It answers no only on positive evidence: the trace
-// hooks fired GetConn (so they are wired to the transport) but not
-// WroteHeaders, or the failure was a DNS lookup or a dial. A caller's
-// transport that builds a new request without the context's values never
-// fires the hooks; whatever else it fails with may come after sending.
-func mayHaveBeenSent(t *sendTrace, err error) bool {
-	if t != nil && t.gotConn.Load() {
-		return t.wrote.Load()
-	}
-	var dnsErr *net.DNSError
-	if errors.As(err, &dnsErr) {
-		return false
-	}
-	var opErr *net.OpError
-	return !errors.As(err, &opErr) || opErr.Op != "dial"
-}
-
-var errAttemptTimeout = errors.New("attempt timed out")
-
-// retryableStatus says whether an error status may be retried. Any of the
-// transient statuses may be for an idempotent request; a request that is not
-// idempotent only when the status proves the server did not act on it.
-func retryableStatus(idempotent bool, status int) verdict {
-	code := strconv.Itoa(status)
-	switch status {
-	case http.StatusTooManyRequests, http.StatusServiceUnavailable:
-		return verdict{retry: true, reason: "status " + code + ": the server did not act on the request"}
-	case http.StatusRequestTimeout, http.StatusInternalServerError, http.StatusBadGateway, http.StatusGatewayTimeout:
-		if idempotent {
-			return verdict{retry: true, acted: true, reason: "status " + code + " on an idempotent request"}
-		}
-		return verdict{acted: true, reason: "status " + code + " on a request that is not idempotent: the server may have acted"}
-	}
-	return verdict{acted: status >= 500 && status != http.StatusNotImplemented}
-}
-
-// parseRetryAfter reads a Retry-After header in seconds (digits, with a
-// decimal fraction tolerated) or as an HTTP date. What it cannot read
-// (garbage, signs, exponents, NaN, a past date) counts as absent: 0. A wait
-// too long to represent is the longest duration, longer than any MaxBackoff
-// but the longest.
-func parseRetryAfter(v string) time.Duration {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0
-	}
-	if isDecimal(v) {
-		secs, err := strconv.ParseFloat(v, 64)
-		switch {
-		case err != nil && !errors.Is(err, strconv.ErrRange):
-			return 0
-		case secs >= float64(math.MaxInt64)/float64(time.Second):
-			return math.MaxInt64
-		}
-		return time.Duration(secs * float64(time.Second))
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		if d := time.Until(t); d > 0 {
-			return d
-		}
-	}
-	return 0
-}
-
-// isDecimal reports whether v is digits with at most one decimal point
-// between them: what a delay in seconds may look like.
-func isDecimal(v string) bool {
-	digits, point := 0, -1
-	for i, c := range v {
-		switch {
-		case c >= '0' && c <= '9':
-			digits++
-		case c == '.' && point < 0 && i > 0 && i < len(v)-1:
-			point = i
-		default:
-			return false
-		}
-	}
-	return digits > 0
-}
-
-// backoff returns the wait before retry number attempt: full jitter over a
-// window that doubles from MinBackoff up to MaxBackoff.
-// Doubling stops before it could overflow, whatever the policy's durations.
-func (c *Client) backoff(attempt int) time.Duration {
-	window := c.retry.MinBackoff
-	for i := 1; i < attempt && window < c.retry.MaxBackoff; i++ {
-		if window > c.retry.MaxBackoff/2 {
-			window = c.retry.MaxBackoff
-			break
-		}
-		window *= 2
-	}
-	window = min(window, c.retry.MaxBackoff)
-	switch {
-	case window <= 0:
-		return 0
-	case window == math.MaxInt64:
-		return rand.N(window)
-	}
-	return rand.N(window + 1)
-}
-
-// sleep waits for d or until ctx is done, whichever comes first. Tests
-// replace it through the client's sleepFn to run without real waits.
-func (c *Client) sleep(ctx context.Context, d time.Duration) error {
-	if c.sleepFn != nil {
-		return c.sleepFn(ctx, d)
-	}
-	if d <= 0 {
-		return ctx.Err()
-	}
-	return waitFor(ctx, d)
-}
-
 // closeBody drains a little of what is left so the connection can be reused,
 // then closes.
 func closeBody(body io.ReadCloser) {
@@ -738,41 +487,4 @@ func scrubURLError(err error) error {
 		return ue.Err
 	}
 	return err
-}
-
-func (c *Client) logAttempt(ctx context.Context, r *request, u *url.URL, attempt int, resp *response, err error, took time.Duration) {
-	if c.logger == nil {
-		return
-	}
-	attrs := []slog.Attr{slog.Duration("duration", took)}
-	var apiErr *APIError
-	switch {
-	case resp != nil:
-		attrs = append(attrs, slog.Int("status", resp.StatusCode))
-	case errors.As(err, &apiErr):
-		attrs = append(attrs, slog.Int("status", apiErr.StatusCode))
-	case err != nil:
-		attrs = append(attrs, slog.String("error", err.Error()))
-	}
-	c.logWith(ctx, "mammoth: request", r, u, attempt, attrs...)
-}
-
-func (c *Client) log(ctx context.Context, msg string, r *request, u *url.URL, attempt int, attrs ...slog.Attr) {
-	if c.logger == nil {
-		return
-	}
-	c.logWith(ctx, msg, r, u, attempt, attrs...)
-}
-
-func (c *Client) logWith(ctx context.Context, msg string, r *request, u *url.URL, attempt int, attrs ...slog.Attr) {
-	if !c.logger.Enabled(ctx, slog.LevelDebug) {
-		return
-	}
-	base := []slog.Attr{
-		slog.String("op", r.op),
-		slog.String("method", r.method),
-		slog.String("path", c.shownPath(r, u)),
-		slog.Int("attempt", attempt),
-	}
-	c.logger.LogAttrs(ctx, slog.LevelDebug, msg, append(base, attrs...)...)
 }
