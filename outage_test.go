@@ -311,10 +311,65 @@ func TestCooldown_RetryAfterBeyondMaxBackoffFailsCallsAtOnceThenSendsAgain(t *te
 	assert.GreaterOrEqual(t, reqs[1].Received.Sub(reqs[0].Received), maxBackoff)
 }
 
+// logSignal is a log handler that closes a channel the first time the
+// client logs a message, so that a test can wait for the client to reach
+// a step instead of sleeping and hoping it did.
+type logSignal struct {
+	mu   sync.Mutex
+	seen map[string]chan struct{}
+}
+
+func newLogSignal() *logSignal { return &logSignal{seen: map[string]chan struct{}{}} }
+
+// logged returns a channel closed once msg has been logged.
+func (l *logSignal) logged(msg string) <-chan struct{} {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	ch, ok := l.seen[msg]
+	if !ok {
+		ch = make(chan struct{})
+		l.seen[msg] = ch
+	}
+	return ch
+}
+
+func (l *logSignal) Enabled(context.Context, slog.Level) bool { return true }
+func (l *logSignal) WithAttrs([]slog.Attr) slog.Handler       { return l }
+func (l *logSignal) WithGroup(string) slog.Handler            { return l }
+func (l *logSignal) Handle(_ context.Context, r slog.Record) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	ch, ok := l.seen[r.Message]
+	if !ok {
+		ch = make(chan struct{})
+		l.seen[r.Message] = ch
+	}
+	select {
+	case <-ch:
+	default:
+		close(ch)
+	}
+	return nil
+}
+
+// awaitLog waits for the client to log msg.
+func awaitLog(t *testing.T, l *logSignal, msg string) {
+	t.Helper()
+	select {
+	case <-l.logged(msg):
+	case <-time.After(time.Minute):
+		t.Fatalf("the client never logged %q", msg)
+	}
+}
+
 func TestCooldown_CancellingAWaitingCallReturnsPromptly(t *testing.T) {
 	t.Parallel()
-	srv, client := newOutageServer(t)
-	srv.InjectFault(mammothtest.Fault{Route: mammothtest.RouteListExports, Status: http.StatusServiceUnavailable, RetryAfter: "5"})
+	signal := newLogSignal()
+	// The cooldown lasts a minute, far longer than the test on any machine,
+	// so the waiting call can only end by being cancelled.
+	srv, client := newOutageServer(t, mammoth.WithLogger(slog.New(signal)),
+		mammoth.WithRetryPolicy(mammoth.RetryPolicy{MaxRetries: 3, MinBackoff: time.Millisecond, MaxBackoff: time.Minute}))
+	srv.InjectFault(mammothtest.Fault{Route: mammothtest.RouteListExports, Status: http.StatusServiceUnavailable, RetryAfter: "60"})
 
 	firstCtx, cancelFirst := context.WithCancel(context.Background())
 	defer cancelFirst()
@@ -323,8 +378,7 @@ func TestCooldown_CancellingAWaitingCallReturnsPromptly(t *testing.T) {
 		_, err := client.Exports.ListExports(firstCtx, outageRef, nil)
 		firstDone <- err
 	}()
-	require.Eventually(t, func() bool { return srv.RequestCount(mammothtest.RouteListExports) == 1 }, 10*time.Second, time.Millisecond)
-	time.Sleep(50 * time.Millisecond) // let the first call see its 503
+	awaitLog(t, signal, "mammoth: cooldown started") // the first call read its 503
 
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
@@ -332,18 +386,21 @@ func TestCooldown_CancellingAWaitingCallReturnsPromptly(t *testing.T) {
 		_, err := client.Jobs.GetJob(ctx, 5001)
 		done <- err
 	}()
-	time.Sleep(100 * time.Millisecond)
+	awaitLog(t, signal, "mammoth: waiting for cooldown")
 	cancelled := time.Now()
 	cancel()
 	select {
 	case err := <-done:
-		assert.Less(t, time.Since(cancelled), 2*time.Second)
+		// Promptly: the wait ends on the cancel, not at the cooldown's end
+		// a minute later; the margin is for a loaded machine.
+		assert.Less(t, time.Since(cancelled), 10*time.Second)
 		assert.ErrorIs(t, err, context.Canceled)
 		assert.Contains(t, err.Error(), "waiting out the API's Retry-After")
-	case <-time.After(4 * time.Second):
+	case <-time.After(30 * time.Second):
 		t.Fatal("the waiting call did not return after cancel")
 	}
 	assert.Zero(t, srv.RequestCount(mammothtest.RouteGetJob), "the cancelled call never sent")
+	assert.Equal(t, 1, srv.RequestCount(mammothtest.RouteListExports), "the first call waits out its Retry-After before retrying")
 	cancelFirst()
 	assert.ErrorIs(t, <-firstDone, context.Canceled)
 }
