@@ -311,60 +311,9 @@ func TestCooldown_RetryAfterBeyondMaxBackoffFailsCallsAtOnceThenSendsAgain(t *te
 	assert.GreaterOrEqual(t, reqs[1].Received.Sub(reqs[0].Received), maxBackoff)
 }
 
-// logSignal is a log handler that closes a channel the first time the
-// client logs a message, so that a test can wait for the client to reach
-// a step instead of sleeping and hoping it did.
-type logSignal struct {
-	mu   sync.Mutex
-	seen map[string]chan struct{}
-}
-
-func newLogSignal() *logSignal { return &logSignal{seen: map[string]chan struct{}{}} }
-
-// logged returns a channel closed once msg has been logged.
-func (l *logSignal) logged(msg string) <-chan struct{} {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	ch, ok := l.seen[msg]
-	if !ok {
-		ch = make(chan struct{})
-		l.seen[msg] = ch
-	}
-	return ch
-}
-
-func (l *logSignal) Enabled(context.Context, slog.Level) bool { return true }
-func (l *logSignal) WithAttrs([]slog.Attr) slog.Handler       { return l }
-func (l *logSignal) WithGroup(string) slog.Handler            { return l }
-func (l *logSignal) Handle(_ context.Context, r slog.Record) error {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	ch, ok := l.seen[r.Message]
-	if !ok {
-		ch = make(chan struct{})
-		l.seen[r.Message] = ch
-	}
-	select {
-	case <-ch:
-	default:
-		close(ch)
-	}
-	return nil
-}
-
-// awaitLog waits for the client to log msg.
-func awaitLog(t *testing.T, l *logSignal, msg string) {
-	t.Helper()
-	select {
-	case <-l.logged(msg):
-	case <-time.After(time.Minute):
-		t.Fatalf("the client never logged %q", msg)
-	}
-}
-
 func TestCooldown_CancellingAWaitingCallReturnsPromptly(t *testing.T) {
 	t.Parallel()
-	signal := newLogSignal()
+	signal := mammoth.NewLogSignal()
 	// The cooldown lasts a minute, far longer than the test on any machine,
 	// so the waiting call can only end by being cancelled.
 	srv, client := newOutageServer(t, mammoth.WithLogger(slog.New(signal)),
@@ -378,7 +327,7 @@ func TestCooldown_CancellingAWaitingCallReturnsPromptly(t *testing.T) {
 		_, err := client.Exports.ListExports(firstCtx, outageRef, nil)
 		firstDone <- err
 	}()
-	awaitLog(t, signal, "mammoth: cooldown started") // the first call read its 503
+	signal.Await(t, "mammoth: cooldown started") // the first call read its 503
 
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
@@ -386,7 +335,7 @@ func TestCooldown_CancellingAWaitingCallReturnsPromptly(t *testing.T) {
 		_, err := client.Jobs.GetJob(ctx, 5001)
 		done <- err
 	}()
-	awaitLog(t, signal, "mammoth: waiting for cooldown")
+	signal.Await(t, "mammoth: waiting for cooldown")
 	cancelled := time.Now()
 	cancel()
 	select {
