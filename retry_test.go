@@ -337,7 +337,9 @@ func TestRetry_RetryAfterIsObeyed(t *testing.T) {
 
 func TestRetry_CancelDuringRetryAfterReturnsAtOnce(t *testing.T) {
 	t.Parallel()
-	f := setup(t, WithRetryPolicy(RetryPolicy{MaxRetries: 3, MinBackoff: time.Second, MaxBackoff: 20 * time.Second}))
+	signal := NewLogSignal()
+	f := setup(t, WithLogger(slog.New(signal)),
+		WithRetryPolicy(RetryPolicy{MaxRetries: 3, MinBackoff: time.Second, MaxBackoff: 20 * time.Second}))
 	f.client.sleepFn = nil // a real wait
 	h, _ := failing(100, 429, "10", okPage)
 	f.dataview("GET", "/pipeline/exports", h)
@@ -347,17 +349,19 @@ func TestRetry_CancelDuringRetryAfterReturnsAtOnce(t *testing.T) {
 		_, err := f.client.Exports.ListExports(ctx, testRef, nil)
 		done <- err
 	}()
-	require.Eventually(t, func() bool { return f.requests.Load() == 1 }, 5*time.Second, time.Millisecond)
-	time.Sleep(20 * time.Millisecond) // let it settle into the 10s wait
+	signal.Await(t, "mammoth: retrying") // about to wait the 10s
 	cancelled := time.Now()
 	cancel()
 	select {
 	case err := <-done:
-		assert.Less(t, time.Since(cancelled), 100*time.Millisecond)
+		// At once next to the 10s wait: the margin is for a loaded
+		// machine, where a goroutine can wait a second to run.
+		assert.Less(t, time.Since(cancelled), 5*time.Second)
 		assert.ErrorIs(t, err, context.Canceled)
-	case <-time.After(5 * time.Second):
+	case <-time.After(9 * time.Second):
 		t.Fatal("the call did not return after cancel")
 	}
+	assert.EqualValues(t, 1, f.requests.Load(), "no retry after the cancel")
 }
 
 func TestRetry_FailedAttemptsAreDrainedSoTheConnectionIsReused(t *testing.T) {
