@@ -2,6 +2,7 @@ package mammoth
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -193,7 +194,8 @@ func TestCooldown_HoldIsLogged(t *testing.T) {
 
 func TestCooldown_AWaitingCallWaitsForTheOneThatReplacedIt(t *testing.T) {
 	t.Parallel()
-	f := setup(t)
+	signal := NewLogSignal()
+	f := setup(t, WithLogger(slog.New(signal)))
 	var sentAt atomic.Pointer[time.Time]
 	f.dataview("GET", "/pipeline/exports", func(w http.ResponseWriter, r *http.Request) {
 		now := time.Now()
@@ -203,15 +205,20 @@ func TestCooldown_AWaitingCallWaitsForTheOneThatReplacedIt(t *testing.T) {
 	c := f.client
 	r, u := cooldownRequest(t, c)
 	ctx := context.Background()
-	c.noteCooldown(ctx, r, u, 1, &APIError{StatusCode: 429, RetryAfter: 100 * time.Millisecond}, nil)
+	// The first cooldown must still be on when the longer one replaces it,
+	// however slowly the machine gets from the call's wait to the
+	// replacement: two seconds is far more than that takes.
+	first := c.noteCooldown(ctx, r, u, 1, &APIError{StatusCode: 429, RetryAfter: 2 * time.Second}, nil)
 
 	done := make(chan error, 1)
 	go func() {
 		_, err := c.Exports.ListExports(ctx, testRef, nil)
 		done <- err
 	}()
-	time.Sleep(30 * time.Millisecond) // most likely waiting for the first by now
-	longer := c.noteCooldown(ctx, r, u, 1, &APIError{StatusCode: 503, RetryAfter: 600 * time.Millisecond}, nil)
+	signal.Await(t, "mammoth: waiting for cooldown")
+	longer := c.noteCooldown(ctx, r, u, 1, &APIError{StatusCode: 503, RetryAfter: 2500 * time.Millisecond}, nil)
+	require.True(t, longer.resume.After(first.resume))
+	require.Nil(t, sentAt.Load(), "sent during the first cooldown")
 	require.NoError(t, <-done)
 	require.NotNil(t, sentAt.Load())
 	assert.False(t, sentAt.Load().Before(longer.resume), "sent %v before the longer cooldown ended", longer.resume.Sub(*sentAt.Load()))

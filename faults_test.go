@@ -34,7 +34,9 @@ func TestAddExport_FailuresThatMayHaveActedAreSentOnceAndAddOnceAtMost(t *testin
 		{"reset after acting", mammothtest.Fault{Reset: true, AfterHandling: true}, 1},
 		{"reset before acting", mammothtest.Fault{Reset: true}, 0},
 		{"answer cut short after acting", mammothtest.Fault{ResetAfterBytes: 5}, 1},
-		{"timeout", mammothtest.Fault{Delay: 2 * time.Second}, 0},
+		// The fault holds the answer until the client gives up, so the
+		// client's attempt timeout, never the fault's own clock, ends it.
+		{"timeout", mammothtest.Fault{Delay: time.Hour}, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -47,18 +49,31 @@ func TestAddExport_FailuresThatMayHaveActedAreSentOnceAndAddOnceAtMost(t *testin
 
 			_, err := client.Exports.CreateS3Export(context.Background(), ref, &mammoth.S3ExportRequest{File: "once.csv"})
 			require.Error(t, err)
+			if tt.fault.Delay > 0 {
+				var terr *mammoth.TransportError
+				require.ErrorAs(t, err, &terr)
+				assert.True(t, terr.Timeout() && terr.Sent, "a timeout after sending: %v", err)
+			}
+			// A client that timed out has written its request, but on a
+			// loaded machine the server may read it only later.
+			require.Eventually(t, func() bool { return srv.RequestCount(mammothtest.RouteAddExport) > 0 },
+				time.Minute, time.Millisecond, "the attempt reached the server")
 			assert.Equal(t, 1, srv.RequestCount(mammothtest.RouteAddExport), "one attempt")
 			assert.Len(t, srv.Exports(ref), tt.wantExports, "one export at most")
 		})
 	}
 }
 
-// attemptTimeout is short only where the fault is a slow answer, so that
-// on a loaded machine the other faults are reached before the client gives
-// up.
+// attemptTimeout is short only where the fault is an answer that never
+// comes, so that on a loaded machine the other faults are reached before
+// the client gives up. Even there it is two seconds: an attempt timeout
+// that expires before the request is written makes the client retry (it
+// provably sent nothing), and a row meant for a timeout after sending
+// would test that instead; 200ms was not always enough under -race on a
+// loaded machine.
 func attemptTimeout(f mammothtest.Fault) time.Duration {
 	if f.Delay > 0 {
-		return 200 * time.Millisecond
+		return 2 * time.Second
 	}
 	return 30 * time.Second
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -204,18 +205,57 @@ func TestWaitForJob_FailureReasonFromWhereverTheAPIPutsIt(t *testing.T) {
 	}
 }
 
+// expiringContext is a caller's context whose deadline passes when the
+// test says so: a deadline fixed in advance can pass before the first
+// poll is answered on a loaded machine, and the test would check the
+// poll's failure instead of the wait's.
+type expiringContext struct {
+	context.Context
+	done chan struct{}
+	once sync.Once
+}
+
+func newExpiringContext() *expiringContext {
+	return &expiringContext{Context: context.Background(), done: make(chan struct{})}
+}
+
+func (c *expiringContext) Done() <-chan struct{} { return c.done }
+
+func (c *expiringContext) Err() error {
+	select {
+	case <-c.done:
+		return context.DeadlineExceeded
+	default:
+		return nil
+	}
+}
+
+func (c *expiringContext) expire() { c.once.Do(func() { close(c.done) }) }
+
 func TestWaitForJob_StopsAtTheCallersDeadline(t *testing.T) {
 	t.Parallel()
 	f := setup(t)
-	jobSequence(t, f, 5, `{"job":{"id":5,"status":"processing"}}`)
-	f.client.sleepFn = nil // real waits, bounded by a short deadline
-	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
-	defer cancel()
-	start := time.Now()
-	_, err := f.client.Jobs.WaitForJob(ctx, 5, &WaitOptions{PollInterval: time.Hour})
-	assert.ErrorIs(t, err, context.DeadlineExceeded)
-	assert.Contains(t, err.Error(), `waiting for job 5 (last status "processing")`)
-	assert.Less(t, time.Since(start), 5*time.Second)
+	polls := jobSequence(t, f, 5, `{"job":{"id":5,"status":"processing"}}`)
+	f.client.sleepFn = nil // a real wait of an hour, cut short by the deadline
+	ctx := newExpiringContext()
+	done := make(chan error, 1)
+	go func() {
+		_, err := f.client.Jobs.WaitForJob(ctx, 5, &WaitOptions{PollInterval: time.Hour, OnPoll: func(*Job) {
+			// The deadline passes shortly after the first answer, while the
+			// wait is sleeping or about to.
+			time.AfterFunc(10*time.Millisecond, ctx.expire)
+		}})
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		assert.ErrorIs(t, err, context.DeadlineExceeded)
+		assert.Contains(t, err.Error(), `waiting for job 5 (last status "processing")`)
+	case <-time.After(time.Minute):
+		// An hour's wait that the deadline did not end.
+		t.Fatal("WaitForJob did not return at the caller's deadline")
+	}
+	assert.EqualValues(t, 1, polls.Load(), "one poll, then the deadline")
 }
 
 func TestWaitForJob_TimeoutOption(t *testing.T) {

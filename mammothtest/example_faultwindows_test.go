@@ -31,7 +31,9 @@ func ExampleServer_FailFor() {
 	srv, client, ref := windowsAPI()
 	defer srv.Close()
 
-	srv.FailFor(500*time.Millisecond, http.StatusServiceUnavailable)
+	// Two seconds: long enough for the first call to land in the window
+	// even on a busy machine.
+	srv.FailFor(2*time.Second, http.StatusServiceUnavailable)
 	_, err := client.Exports.ListExports(context.Background(), ref, nil)
 	fmt.Println(err)
 
