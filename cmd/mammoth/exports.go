@@ -24,10 +24,16 @@ var exportsCommands = []command{
 	{name: "get", argName: "EXPORT_ID", summary: "Show one export",
 		setup: func(fs *flag.FlagSet) action {
 			fields := fs.String("fields", "", fieldsUsage)
-			return show(func(ctx context.Context, c *call) (*mammoth.ItemExportInfo, error) {
+			return func(ctx context.Context, c *call) error {
 				exp, err := c.client.Exports.GetExport(ctx, c.ref, c.id, &mammoth.GetExportOptions{Fields: *fields})
-				return redacted(exp), err
-			})
+				if err != nil {
+					return err
+				}
+				if err := c.out.record(redacted(exp)); err != nil {
+					return err
+				}
+				return c.printWhere(ctx, exp.Condition)
+			}
 		}},
 	{name: "add", summary: "Add an export from a JSON spec",
 		doc: "The spec is the API's AddExportSpec, from a file or from stdin (--spec -):\n\n" +
@@ -165,6 +171,17 @@ func setupList(fs *flag.FlagSet) action {
 		o.Status, o.HandlerType = mammoth.ExportStatus(status), mammoth.HandlerType(handler)
 		return c.list(ctx, &o, all)
 	}
+}
+
+// printWhere adds to a table the export's condition in the text form,
+// with the dataview's display names where its columns can be read.
+func (c *call) printWhere(ctx context.Context, cond map[string]any) error {
+	if c.out.format.isJSON() || len(cond) == 0 {
+		return nil
+	}
+	cols, _ := c.client.Dataviews.Columns(ctx, c.ref) // without them, internal names
+	_, err := fmt.Fprintf(c.env.stdout, "%-20s%s\n", "where", mammoth.Condition(cond).Display(cols))
+	return err
 }
 
 // confirmDelete asks before deleting, when stdin is a terminal.

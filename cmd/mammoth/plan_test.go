@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -209,4 +210,18 @@ func TestExportsApply_ADataviewThatCannotBePlannedDoesNotStopTheOthers(t *testin
 	assert.Contains(t, r.stdout, "Dataview 9999 (workspace 4, project 4, dataset 121):\n  cannot plan:")
 	assert.Contains(t, r.stdout, "dataview 2311: + copy: added")
 	assert.Len(t, h.srv.Exports(demoRef), 5)
+}
+
+func TestExportsGet_ShowsTheConditionInTheTextFormWithDisplayNames(t *testing.T) {
+	h := newHarness(t)
+	ids := h.srv.SeedExports(demoRef, mammoth.ItemExportInfo{HandlerType: mammoth.HandlerTypeS3, TriggerType: mammoth.TriggerTypeNone,
+		TargetProperties: mammoth.RawTargetProperties{"file": "big.csv"},
+		Condition:        map[string]any{"column_3": map[string]any{"GTE": map[string]any{"VALUE": 400}}}})
+	r := h.run("exports get " + strconv.Itoa(ids[0]))
+	require.Equal(t, 0, r.code, r.String())
+	assert.Contains(t, r.stdout, "\nwhere               orders >= 400\n")
+	r = h.run("exports get 101")
+	assert.NotContains(t, r.stdout, "where", "no condition, no line")
+	r = h.run("exports get " + strconv.Itoa(ids[0]) + " --output json")
+	assert.NotContains(t, r.stdout, "orders >= 400", "JSON keeps the API's object")
 }
