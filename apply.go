@@ -108,7 +108,7 @@ func (s *ExportsService) Apply(ctx context.Context, ref DataviewRef, plan *Expor
 			}
 			return a.result, err
 		}
-		if a.result.Replans >= maxReplans || plan.desired == nil || ctx.Err() != nil {
+		if a.result.Replans >= maxReplans || !plan.planned || ctx.Err() != nil {
 			return a.result, unknown.err
 		}
 		a.result.Replans++

@@ -54,6 +54,7 @@ type ExportsPlan struct {
 
 	desired []*AddExportSpec
 	opts    PlanOptions
+	planned bool // made by Plan, so Apply can plan again from desired
 }
 
 // PlannedChange is one line of an [ExportsPlan].
@@ -216,7 +217,7 @@ func (s *ExportsService) Plan(ctx context.Context, ref DataviewRef, desired []*A
 	if err != nil {
 		return nil, err
 	}
-	plan := &ExportsPlan{Ref: ref, desired: slices.Clone(desired), opts: o}
+	plan := &ExportsPlan{Ref: ref, desired: slices.Clone(desired), opts: o, planned: true}
 	plan.Changes, err = diffExports(wants, current, o.Prune)
 	if err != nil {
 		return nil, err

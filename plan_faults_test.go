@@ -74,3 +74,24 @@ func TestApply_ConvergesUnderRandomFaultsWithoutDuplicates(t *testing.T) {
 		})
 	}
 }
+
+// TestApply_APruneOfEverythingReplansAfterADeleteOfUnknownOutcome: a plan
+// with nothing desired is replanned like any other.
+func TestApply_APruneOfEverythingReplansAfterADeleteOfUnknownOutcome(t *testing.T) {
+	srv, client := planServer(t)
+	ctx := context.Background()
+	srv.SeedExports(planRef,
+		mammoth.ItemExportInfo{HandlerType: mammoth.HandlerTypeS3, TriggerType: mammoth.TriggerTypeNone, TargetProperties: mammoth.RawTargetProperties{"file": "a.csv"}},
+		mammoth.ItemExportInfo{HandlerType: mammoth.HandlerTypeS3, TriggerType: mammoth.TriggerTypeNone, TargetProperties: mammoth.RawTargetProperties{"file": "b.csv"}},
+	)
+	plan, err := client.Exports.Plan(ctx, planRef, nil, &mammoth.PlanOptions{Prune: true})
+	require.NoError(t, err)
+	require.Equal(t, 2, plan.Count(mammoth.PlanDelete))
+	// The first delete acts, then its answer is lost, every time it is sent.
+	srv.InjectFault(mammothtest.Fault{Route: mammothtest.RouteDeleteExport, Reset: true, AfterHandling: true, Count: 1})
+	srv.InjectFault(mammothtest.Fault{Route: mammothtest.RouteDeleteExport, Status: http.StatusBadGateway, Count: 4})
+	res, err := client.Exports.Apply(ctx, planRef, plan, nil)
+	require.NoError(t, err)
+	assert.Equal(t, 1, res.Replans, "the lost delete was planned again, and found done")
+	assert.Empty(t, srv.Exports(planRef))
+}
