@@ -193,16 +193,8 @@ func (s *ExportsService) AllExports(ctx context.Context, ref DataviewRef, opts *
 	if opts != nil {
 		o = *opts
 	}
-	limit := defaultPageSize
-	if o.Limit != nil {
-		limit = *o.Limit
-	}
-	if limit == 0 {
-		return func(yield func(*ItemExportInfo, error) bool) {
-			yield(nil, &ValidationError{Field: "ListExportsOptions.Limit", Reason: "must be at least 1 to page through exports"})
-		}
-	}
-	return walkOffsets("AllExports", o.Offset, limit, func(offset int) (offsetPage[*ItemExportInfo], error) {
+	zeroLimit := &ValidationError{Field: "ListExportsOptions.Limit", Reason: "must be at least 1 to page through exports"}
+	return walkOffsets("AllExports", o.Offset, o.Limit, zeroLimit, func(offset, limit int) (offsetPage[*ItemExportInfo], error) {
 		pageOpts := o
 		pageOpts.Offset, pageOpts.Limit = offset, &limit
 		page, err := s.ListExports(ctx, ref, &pageOpts)

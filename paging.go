@@ -15,16 +15,25 @@ type offsetPage[T any] struct {
 }
 
 // walkOffsets yields every item of a list paged by offset, from offset on
-// in pages of limit, fetching a page only as the loop reaches it. The walk
-// ends on an empty page or one shorter than its size (the smaller of limit
-// and the page's own), and on a server that ignores the offset
-// ([checkPage]). A failure is yielded once, with a zero item.
-func walkOffsets[T any](op string, offset, limit int, fetch func(offset int) (offsetPage[T], error)) iter.Seq2[T, error] {
+// in pages of limit (nil: the API's default), fetching a page only as the
+// loop reaches it. The walk ends on an empty page or one shorter than its
+// size (the smaller of limit and the page's own), and on a server that
+// ignores the offset ([checkPage]). A failure is yielded once, with a zero
+// item; a limit of 0 yields zeroLimit.
+func walkOffsets[T any](op string, offset int, limitOpt *int, zeroLimit *ValidationError, fetch func(offset, limit int) (offsetPage[T], error)) iter.Seq2[T, error] {
+	limit := defaultPageSize
+	if limitOpt != nil {
+		limit = *limitOpt
+	}
 	return func(yield func(T, error) bool) {
 		var zero T
+		if limit == 0 {
+			yield(zero, zeroLimit)
+			return
+		}
 		var prev []T
 		for {
-			page, err := fetch(offset)
+			page, err := fetch(offset, limit)
 			if err == nil {
 				err = checkPage(op, page.offset, offset, page.items, prev)
 			}

@@ -165,16 +165,8 @@ func (s *PipelinesService) AllItems(ctx context.Context, ref DataviewRef, opts *
 	if opts != nil {
 		o = *opts
 	}
-	limit := defaultPageSize
-	if o.Limit != nil {
-		limit = *o.Limit
-	}
-	if limit == 0 {
-		return func(yield func(*PipelineItem, error) bool) {
-			yield(nil, &ValidationError{Field: "ListItemsOptions.Limit", Reason: "must be at least 1 to page through items"})
-		}
-	}
-	return walkOffsets("AllItems", o.Offset, limit, func(offset int) (offsetPage[*PipelineItem], error) {
+	zeroLimit := &ValidationError{Field: "ListItemsOptions.Limit", Reason: "must be at least 1 to page through items"}
+	return walkOffsets("AllItems", o.Offset, o.Limit, zeroLimit, func(offset, limit int) (offsetPage[*PipelineItem], error) {
 		pageOpts := o
 		pageOpts.Offset, pageOpts.Limit = offset, &limit
 		page, err := s.ListItems(ctx, ref, &pageOpts)
